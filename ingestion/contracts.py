@@ -64,6 +64,9 @@ class SourceContract:
     strict_enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reported_enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     text_column: str | None = None
+    #: (value column, scale column): the value's range depends on the scale, as a survey
+    #: ``score`` depends on its ``survey_type`` (``SURVEY_SCORE_RANGES``).
+    scaled_score: tuple[str, str] | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -84,6 +87,7 @@ SOURCES: dict[str, SourceContract] = {
             not_null=("response_id", "customer_id", "survey_type", "submitted_at"),
             timestamps=("submitted_at",),
             strict_enums={"survey_type": tuple(SURVEY_SCORE_RANGES)},
+            scaled_score=("score", "survey_type"),
             reported_enums={"touchpoint": TOUCHPOINTS},
             text_column="comment",
         ),
@@ -242,6 +246,7 @@ class Reason:
 #: ISO 8601 with an offset (``2026-05-01T12:00:00+08:00``, ``...Z``) is always accepted.
 NAIVE_TIMESTAMP_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M:%S",
@@ -249,3 +254,6 @@ NAIVE_TIMESTAMP_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d",
     "%Y/%m/%d",
 )
+
+#: Date layouts accepted for date-only columns (``store_card.visit_date``).
+DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")

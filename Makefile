@@ -1,0 +1,51 @@
+# voc-warehouse. Every target installs what it needs first, so each works on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+export DAGSTER_HOME := $(CURDIR)/.dagster
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export PYTHONDONTWRITEBYTECODE :=
+
+.PHONY: help install demo test dev lint format clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	@mkdir -p $(DAGSTER_HOME)
+	@ln -sf ../dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+install: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml  ## install into .venv (uv, locked)
+
+demo: install  ## generate sample feedback, run the whole pipeline, print a summary
+	$(BIN)/voc generate
+	$(BIN)/voc run
+	$(BIN)/voc summary
+
+test: install  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+dev: install  ## Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+lint: install  ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:  ## remove generated data, the warehouse and Dagster's run history (keeps .venv)
+	rm -rf data .dagster dbt_project/target dbt_project/logs

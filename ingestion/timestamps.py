@@ -1,0 +1,56 @@
+"""Parse the timestamp layouts of the landing contract.
+
+The staging models parse the same layouts in SQL (macro ``voc_to_utc``, dbt var
+``naive_timestamp_formats``); a test keeps the two lists identical.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from ingestion.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
+
+#: ISO 8601 with an explicit offset or ``Z``: an instant, whatever the source's time zone.
+_ISO_WITH_OFFSET = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$"
+)
+
+#: How far past the load time a timestamp may lie before it counts as "in the future":
+#: clocks of source systems drift a little.
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+def parse_timestamp(value: str, local_tz: str) -> datetime | None:
+    """The instant ``value`` denotes, as an aware UTC datetime, or None if unparseable.
+
+    Naive layouts are read in ``local_tz``, the time zone the source writes in.
+    """
+    text = value.strip()
+    if _ISO_WITH_OFFSET.match(text):
+        normalised = text[:-1] + "+00:00" if text.endswith("Z") else text
+        # Python < 3.11 does not read fractions other than 3 or 6 digits: trim to 6.
+        normalised = re.sub(r"(\.\d{6})\d+", r"\1", normalised)
+        try:
+            return datetime.fromisoformat(normalised).astimezone(timezone.utc)
+        except ValueError:
+            return None
+    for layout in NAIVE_TIMESTAMP_FORMATS:
+        try:
+            naive = datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=ZoneInfo(local_tz)).astimezone(timezone.utc)
+    return None
+
+
+def parse_date(value: str) -> date | None:
+    """A calendar date in one of the accepted date layouts, or None."""
+    text = value.strip()
+    for layout in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,17 @@
+"""The Dagster code location: assembles the assets, checks and resources of each domain."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.dbt.assets import voc_dbt_assets
+from orchestration.dbt.project import dbt_cli
+from orchestration.raw.assets import raw_assets
+from orchestration.resources import default_resources
+
+defs = dg.Definitions(
+    assets=[*raw_assets, voc_dbt_assets],
+    resources={**default_resources(), "dbt": dbt_cli()},
+    # Every step writes the one DuckDB file, which allows a single writer: run steps in order.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,1 @@
+"""Data files of text_analytics (lexicons, user dictionary, model artefact)."""

@@ -1,0 +1,66 @@
+"""The short report ``make demo`` prints: what landed, what was quarantined, what next."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.contracts import SOURCES
+from voc.settings import Settings
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | None:
+    if not _table_exists(con, schema, table):
+        return None
+    return con.execute(f'select count(*) from {schema}."{table}"').fetchone()[0]
+
+
+def _fmt(n: int | None) -> str:
+    return "-" if n is None else f"{n:,}"
+
+
+def print_summary(settings: Settings) -> None:
+    """Print rows per source and layer, quarantine by reason, and where to look next."""
+    if not settings.duckdb_path.exists():
+        print(f"No warehouse at {settings.duckdb_path} yet: run `voc run` first.")
+        return
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        print(f"\nWarehouse: {settings.duckdb_path}")
+        print(f"{'source':<20}{'raw rows':>12}{'staged rows':>14}{'quarantined':>14}")
+        quarantined = dict(
+            con.execute("select source, count(*) from raw._quarantine group by 1").fetchall()
+        )
+        for source in SOURCES:
+            raw = _count(con, "raw", source)
+            staged = _count(con, "staging", f"stg_{source}")
+            print(
+                f"{source:<20}{_fmt(raw):>12}{_fmt(staged):>14}"
+                f"{quarantined.get(source, 0):>14,}"
+            )
+        print("\nQuarantined rows by reason (raw._quarantine):")
+        for reason, n in con.execute(
+            "select reason, count(*) from raw._quarantine group by 1 order by 2 desc"
+        ).fetchall():
+            print(f"  {reason:<26}{n:>8,}")
+        print("\nFiles by status (raw._files):")
+        for status, n in con.execute(
+            "select status, count(*) from raw._files group by 1 order by 2 desc"
+        ).fetchall():
+            print(f"  {status:<26}{n:>8,}")
+    print(
+        "\nNext:\n"
+        "  make dev        Dagster UI at http://127.0.0.1:3000 (asset graph, runs, metadata)\n"
+        "  .venv/bin/python -c \"import duckdb; con = duckdb.connect("
+        f"'{settings.duckdb_path}', read_only=True); "
+        "con.sql('select * from raw._quarantine limit 20').show()\"\n"
+        "  make test       the test suite\n"
+    )
