@@ -73,18 +73,27 @@ def raw_tokens(text: str) -> list[str]:
     return tokens
 
 
-def is_word(token: str) -> bool:
-    """True for tokens worth keeping in the output (not whitespace or punctuation)."""
-    return token.isalnum() or token in _PLACEHOLDER_VALUES or _is_symbol_word(token)
-
-
 _PLACEHOLDER_VALUES = frozenset(_PLACEHOLDER_TOKENS.values())
 
 
-def _is_symbol_word(token: str) -> bool:
-    # Emoji and other pictographs are words for sentiment; ASCII/CJK punctuation is not.
-    return len(token) == 1 and ord(token) >= 0x2600 and not (0x3000 <= ord(token) <= 0x303F) \
-        and not (0xFE30 <= ord(token) <= 0xFE4F) and not (0xFF00 <= ord(token) <= 0xFFEF)
+def _is_pictograph(char: str) -> bool:
+    """Emoji and other symbols from U+2600 on, except CJK and full-width punctuation blocks."""
+    code = ord(char)
+    return code >= 0x2600 and not (
+        0x3000 <= code <= 0x303F or 0xFE10 <= code <= 0xFE6F or 0xFF00 <= code <= 0xFFEF
+    )
+
+
+def is_word(token: str) -> bool:
+    """True for tokens worth keeping: words, numbers, placeholders and emoji.
+
+    Whitespace and punctuation (ASCII or CJK) are not words.
+    """
+    if token.isalnum() or token in _PLACEHOLDER_VALUES:
+        return True
+    if len(token) == 1:
+        return _is_pictograph(token)
+    return any(c.isalnum() for c in token)
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,123 @@
+"""The sentiment model artefact: loading, versioning and linear scoring with plain Python/numpy.
+
+``resources/sentiment_model.json`` holds a logistic regression over the features of
+``text_analytics.features``: one weight per kept unigram/bigram (``NOT_`` prefixed inside negation
+scopes), two weights for the lexicon evidence (``log1p`` of the positive and negative sums) and a
+bias. A document's bag-of-words part is ``sum(weight * clause_weight) / sqrt(n_features)``, so the
+same weights also score one clause (for topic sentiment). The artefact is written by
+``python -m text_analytics.train``; scoring needs no scikit-learn or scipy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from text_analytics._resources import MODEL_FILE, files_digest
+from text_analytics.features import Extracted
+
+MODEL_FORMAT = "voc-sentiment-lr/1"
+#: Bumped when scoring code changes results without any resource file changing.
+PIPELINE_REVISION = 1
+DEFAULT_NEUTRAL_BAND = 0.2
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The model artefact is missing (run ``python -m text_analytics.train``)."""
+
+
+def dense_values(pos: float, neg: float) -> tuple[float, float]:
+    """Lexicon features from the positive and negative evidence sums."""
+    return math.log1p(pos), math.log1p(neg)
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """Weights of the linear sentiment model plus the neutral band of its score."""
+
+    bias: float
+    weights: dict[str, float]
+    lex_pos: float
+    lex_neg: float
+    neutral_band: float = DEFAULT_NEUTRAL_BAND
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, ex: Extracted) -> tuple[float, list[float]]:
+        """Document logit and one logit per clause (each clause scored on its own)."""
+        n_clauses = ex.n_clauses
+        if n_clauses == 0:
+            return self.bias, []
+        get = self.weights.get
+        sums = [0.0] * n_clauses
+        counts = [0] * n_clauses
+        for feat, clause in zip(ex.feats, ex.feat_clause):
+            w = get(feat)
+            counts[clause] += 1
+            if w is not None:
+                sums[clause] += w
+        cw = ex.clause_weight
+        doc_bow = sum(s * c for s, c in zip(sums, cw)) / math.sqrt(len(ex.feats))
+        pos = sum(p * c for p, c in zip(ex.clause_pos, cw))
+        neg = sum(n * c for n, c in zip(ex.clause_neg, cw))
+        lp, ln = dense_values(pos, neg)
+        doc = self.bias + doc_bow + self.lex_pos * lp + self.lex_neg * ln
+        clauses = []
+        for s, k, p, n in zip(sums, counts, ex.clause_pos, ex.clause_neg):
+            lp, ln = dense_values(p, n)
+            clauses.append(
+                self.bias + (s / math.sqrt(k) if k else 0.0) + self.lex_pos * lp + self.lex_neg * ln
+            )
+        return doc, clauses
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "bias": round(self.bias, 6),
+            "lex_pos": round(self.lex_pos, 6),
+            "lex_neg": round(self.lex_neg, 6),
+            "neutral_band": self.neutral_band,
+            "meta": self.meta,
+            "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())},
+        }
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n",
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> SentimentModel:
+        if not path.exists():
+            raise ModelNotFoundError(
+                f"sentiment model artefact {path} is missing: run `python -m text_analytics.train`"
+            )
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{path}: unsupported model format {data.get('format')!r}")
+        return cls(
+            bias=float(data["bias"]),
+            weights={k: float(v) for k, v in data["weights"].items()},
+            lex_pos=float(data["lex_pos"]),
+            lex_neg=float(data["lex_neg"]),
+            neutral_band=float(data.get("neutral_band", DEFAULT_NEUTRAL_BAND)),
+            meta=data.get("meta", {}),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_model() -> SentimentModel:
+    """The committed model, loaded once per process."""
+    return SentimentModel.load()
+
+
+def model_version() -> str:
+    """``ta<revision>-<sha256[:12]>`` of the artefact and every lexicon that affects scoring.
+
+    Any retraining or lexicon edit changes it, which is what downstream rescoring keys on.
+    """
+    return f"ta{PIPELINE_REVISION}-{files_digest()[:12]}"

@@ -1,0 +1,75 @@
+"""64-bit SimHash near-duplicate signatures over character shingles, vectorised with numpy.
+
+The signature text keeps only CJK characters, Latin letters and digits, lower-cased, so
+punctuation, spacing and emoji changes do not move the signature; small edits flip few bits.
+Shingles are three consecutive characters (a text shorter than that is one shingle), hashed with
+SplitMix64 of their packed code points: stable across processes and Python versions (unlike
+``hash()``). Signatures are returned as signed 64-bit integers so they fit DuckDB ``BIGINT``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+SHINGLE = 3
+_DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_BITS = np.arange(64, dtype=np.uint64)
+_MASK64 = (1 << 64) - 1
+
+
+def signature_text(text: str) -> str:
+    """The part of ``text`` the signature depends on."""
+    return _DROP_RE.sub("", text.lower())
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def simhash_many(texts: Sequence[str]) -> list[int]:
+    """Signed 64-bit SimHash of each text (0 for a text with nothing to sign)."""
+    keys: list[np.ndarray] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        sig = signature_text(text)
+        if not sig:
+            continue
+        codes = np.frombuffer(sig.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        if len(codes) < SHINGLE:
+            codes = np.concatenate([codes, np.zeros(SHINGLE - len(codes), dtype=np.uint64)])
+        # Code points are < 2**21, so three of them pack exactly into 63 bits.
+        packed = (
+            codes[:-2] | (codes[1:-1] << np.uint64(21)) | (codes[2:] << np.uint64(42))
+        )
+        keys.append(packed)
+        owners.append(i)
+    result = [0] * len(texts)
+    if not keys:
+        return result
+    lengths = np.array([len(k) for k in keys])
+    hashes = _splitmix64(np.concatenate(keys))
+    bits = ((hashes[:, None] >> _BITS) & np.uint64(1)).astype(np.int32) * 2 - 1
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    votes = np.add.reduceat(bits, starts, axis=0)  # (n_texts, 64)
+    weights = (np.uint64(1) << _BITS)
+    signed = ((votes > 0).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64).view(np.int64)
+    for owner, value in zip(owners, signed.tolist()):
+        result[owner] = value
+    return result
+
+
+def simhash(text: str) -> int:
+    """Signed 64-bit SimHash of one text."""
+    return simhash_many([text])[0]
+
+
+def hamming_distance(a: int, b: int) -> int:
+    """Number of differing bits between two signatures (signed or unsigned 64-bit)."""
+    return ((a ^ b) & _MASK64).bit_count()

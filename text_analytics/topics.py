@@ -1,0 +1,101 @@
+"""Multi-label topic detection with a sentiment per topic.
+
+A topic is mentioned when a token is one of its keywords (``resources/topics.txt``). Its sentiment
+comes from the clause(s) mentioning it, scored by the same linear model as the whole text, so in
+"物流很快，但是客服态度很差" logistics is positive and service_attitude negative. A clause that
+names a topic but carries no opinion ("快递员，态度很好" splits after 快递员) borrows the next
+clause's score, or the whole text's when there is none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingestion.contracts import TOPICS
+from text_analytics._resources import TOPIC_LEXICON, data_lines
+from text_analytics.features import Extracted
+from text_analytics.sentiment import SentimentLabel, label_for, score_from_logit
+
+OTHER = "other"
+#: A clause "has an opinion" when it hits the lexicon or its model logit moves this far from
+#: the bias.
+EVIDENCE_LOGIT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSentiment:
+    """One topic mentioned in a text, with the sentiment of the clauses that mention it."""
+
+    topic: str
+    label: SentimentLabel
+    score: float
+
+
+@lru_cache(maxsize=1)
+def topic_keywords() -> dict[str, tuple[str, ...]]:
+    """Keyword -> topics (a keyword may belong to several)."""
+    table: dict[str, list[str]] = {}
+    for line in data_lines(TOPIC_LEXICON):
+        topic, _, words = line.partition("\t")
+        topic = topic.strip()
+        if topic not in TOPICS or topic == OTHER:
+            raise ValueError(f"{TOPIC_LEXICON.name}: unknown topic {topic!r}")
+        for word in words.split():
+            topics = table.setdefault(word.lower(), [])
+            if topic not in topics:
+                topics.append(topic)
+    return {word: tuple(topics) for word, topics in table.items()}
+
+
+def detect_topics(
+    ex: Extracted,
+    clause_logits: list[float],
+    doc_logit: float,
+    bias: float,
+    neutral_band: float,
+) -> tuple[list[TopicSentiment], str]:
+    """Topics of a text with their sentiment, and the primary topic.
+
+    The primary topic is the one with most keyword hits, then the strongest sentiment, then the
+    earliest mention. Without any keyword the text gets one ``other`` topic carrying the
+    document's sentiment.
+    """
+    keywords = topic_keywords()
+    hits: dict[str, list[int]] = {}  # topic -> clause index per hit
+    for ci, words in enumerate(ex.clause_words):
+        for word in words:
+            topics = keywords.get(word)
+            if topics:
+                for topic in topics:
+                    hits.setdefault(topic, []).append(ci)
+    if not hits:
+        score = round(score_from_logit(doc_logit), 4) if ex.n_clauses else 0.0
+        label = label_for(score, neutral_band)
+        return [TopicSentiment(OTHER, label, score)], OTHER
+
+    def has_opinion(ci: int) -> bool:
+        return (
+            ex.clause_pos[ci] > 0
+            or ex.clause_neg[ci] > 0
+            or abs(clause_logits[ci] - bias) >= EVIDENCE_LOGIT
+        )
+
+    ranked = []
+    for order, (topic, clauses) in enumerate(hits.items()):
+        logits = []
+        for ci in dict.fromkeys(clauses):
+            if has_opinion(ci):
+                logits.append(clause_logits[ci])
+            elif ci + 1 < ex.n_clauses and has_opinion(ci + 1):
+                logits.append(clause_logits[ci + 1])
+            else:
+                logits.append(doc_logit)
+        score = round(score_from_logit(sum(logits) / len(logits)), 4)
+        ranked.append((len(clauses), abs(score), -order, topic, score))
+    topics = [
+        TopicSentiment(topic, label_for(score, neutral_band), score)
+        for *_, topic, score in ranked  # in order of first mention
+    ]
+    primary = max(ranked)[3]
+    return topics, primary
