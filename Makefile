@@ -43,9 +43,10 @@ test: install  ## run the whole test suite
 dev: install  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
-lint: install  ## ruff and sqlfluff
+lint: install  ## ruff and sqlfluff (also run by the test suite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	VOC_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint dbt_project/models
 
 clean:  ## remove generated data, the warehouse and Dagster's run history (keeps .venv)
 	rm -rf data .dagster dbt_project/target dbt_project/logs

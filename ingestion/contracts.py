@@ -134,7 +134,15 @@ SOURCES: dict[str, SourceContract] = {
                 "replied_at",
                 "ip_region",
             ),
-            not_null=("review_id", "platform", "store_id", "sku", "reviewer_id", "rating", "created_at"),
+            not_null=(
+                "review_id",
+                "platform",
+                "store_id",
+                "sku",
+                "reviewer_id",
+                "rating",
+                "created_at",
+            ),
             timestamps=("created_at", "reviewer_registered_at", "replied_at"),
             integer_ranges={"rating": (1, 5)},
             reported_enums={"platform": MARKETPLACES},
@@ -175,7 +183,11 @@ SOURCES: dict[str, SourceContract] = {
             ),
             not_null=("ticket_id", "contact_channel", "opened_at", "category"),
             timestamps=("opened_at", "first_response_at", "resolved_at"),
-            integer_ranges={"csat": (1, 5), "contact_count": (1, 1000), "handle_seconds": (0, 10**7)},
+            integer_ranges={
+                "csat": (1, 5),
+                "contact_count": (1, 1000),
+                "handle_seconds": (0, 10**7),
+            },
             reported_enums={"contact_channel": CONTACT_CHANNELS},
             text_column="description",
         ),
@@ -209,7 +221,10 @@ SOURCES: dict[str, SourceContract] = {
             not_null=("order_id", "customer_id", "ordered_at", "amount", "status"),
             timestamps=("ordered_at",),
             numbers=("amount",),
-            strict_enums={"status": ("paid", "refunded", "cancelled"), "channel": ("online", "store")},
+            strict_enums={
+                "status": ("paid", "refunded", "cancelled"),
+                "channel": ("online", "store"),
+            },
         ),
         SourceContract(
             name="improvement_action",
@@ -224,7 +239,7 @@ SOURCES: dict[str, SourceContract] = {
     )
 }
 
-assert FEEDBACK_SOURCE_NAMES == tuple(n for n, c in SOURCES.items() if c.text_column)
+assert tuple(n for n, c in SOURCES.items() if c.text_column) == FEEDBACK_SOURCE_NAMES
 
 
 class Reason:

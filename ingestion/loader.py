@@ -167,9 +167,10 @@ class SourceLoader:
         try:
             detected = detect_encoding(data)
             parsed = read_records(decode(data, detected.codec), self.contract.file_format)
-            result = self._split_and_write(rel_path, sha, data, detected.codec, parsed, validator,
-                                           loaded_at)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            result = self._split_and_write(
+                rel_path, sha, data, detected.codec, parsed, validator, loaded_at
+            )
+        except Exception as exc:
             log.exception("loading %s failed", rel_path)
             return self._record_failure(rel_path, sha, f"{type(exc).__name__}: {exc}")
         return result
@@ -252,16 +253,33 @@ class SourceLoader:
     ) -> pd.DataFrame:
         now = _utc_now().replace(tzinfo=None)
         rows = [
-            [self.contract.name, sha, rel_path, r.line_number, printable(r.raw), v.reason,
-             v.message, now]
+            [
+                self.contract.name,
+                sha,
+                rel_path,
+                r.line_number,
+                printable(r.raw),
+                v.reason,
+                v.message,
+                now,
+            ]
             for r, v in bad
         ]
-        columns = ["source", "file_sha256", "file_path", "line_number", "raw_content", "reason",
-                   "message", "quarantined_at"]
+        columns = [
+            "source",
+            "file_sha256",
+            "file_path",
+            "line_number",
+            "raw_content",
+            "reason",
+            "message",
+            "quarantined_at",
+        ]
         return pd.DataFrame(rows, columns=columns, dtype=object)
 
-    def _write_manifest(self, result: FileLoadResult, file_bytes: int | None,
-                        loaded_at: datetime) -> None:
+    def _write_manifest(
+        self, result: FileLoadResult, file_bytes: int | None, loaded_at: datetime
+    ) -> None:
         self.con.execute(
             f"delete from {MANIFEST_TABLE} where file_sha256 = ? and file_path = ?",
             [result.file_sha256, result.file_path],
@@ -283,7 +301,9 @@ class SourceLoader:
             ],
         )
 
-    def _record_duplicate(self, rel_path: str, sha: str, size: int, original: str) -> FileLoadResult:
+    def _record_duplicate(
+        self, rel_path: str, sha: str, size: int, original: str
+    ) -> FileLoadResult:
         result = FileLoadResult(
             rel_path, sha, FileStatus.DUPLICATE, message=f"same content as {original}; skipped"
         )

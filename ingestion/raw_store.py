@@ -64,9 +64,11 @@ def raw_table(source: str) -> str:
 def _raw_table_ddl(contract: SourceContract) -> str:
     columns = [f'"{c}" varchar' for c in contract.columns]
     columns += [f"{name} {kind}" for name, kind in LINEAGE_COLUMNS.items()]
-    return f"create table if not exists {raw_table(contract.name)} (\n    " + ",\n    ".join(
-        columns
-    ) + "\n)"
+    return (
+        f"create table if not exists {raw_table(contract.name)} (\n    "
+        + ",\n    ".join(columns)
+        + "\n)"
+    )
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:

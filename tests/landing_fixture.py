@@ -12,7 +12,7 @@ from pathlib import Path
 SURVEY_CSV = (
     "response_id,customer_id,survey_type,score,submitted_at,touchpoint,comment,store_id,campaign\n"
     "R1,C1,nps,9,2026-05-01 10:00:00,purchase,很满意，下次还来,S01,spring\n"
-    "R2,C2,nps,3,2026/05/01 10:30,delivery,\"快递太慢了, 包装也破了\n客服不回复\",,spring\n"
+    'R2,C2,nps,3,2026/05/01 10:30,delivery,"快递太慢了, 包装也破了\n客服不回复",,spring\n'
     "R3,C3,csat,5,2026-05-02T08:00:00+08:00,support,客服态度很好,,\n"
     "R4,C1,ces,6,2026-05-02 09:00:00,app,,,\n"
     "R5,C2,nps,,2026-05-03 09:00:00,store,,S01,\n"  # seen, not answered: kept
@@ -31,29 +31,79 @@ SURVEY_CORRECTION_CSV = (
 )
 
 APP_REVIEW_LINES = [
-    json.dumps({"review_id": "A1", "platform": "ios", "rating": 5, "content": "界面好看😊",
-                "created_at": "2026-05-01T12:00:00+08:00", "app_version": "3.2.1"},
-               ensure_ascii=False),
-    json.dumps({"review_id": "A2", "platform": "harmony", "rating": "1", "content": "一直闪退",
-                "created_at": "2026-05-01T04:00:00Z"}, ensure_ascii=False),
+    json.dumps(
+        {
+            "review_id": "A1",
+            "platform": "ios",
+            "rating": 5,
+            "content": "界面好看😊",
+            "created_at": "2026-05-01T12:00:00+08:00",
+            "app_version": "3.2.1",
+        },
+        ensure_ascii=False,
+    ),
+    json.dumps(
+        {
+            "review_id": "A2",
+            "platform": "harmony",
+            "rating": "1",
+            "content": "一直闪退",
+            "created_at": "2026-05-01T04:00:00Z",
+        },
+        ensure_ascii=False,
+    ),
     '{"review_id": "A3", "platform": "ios", "rating": 5, "content": "好"',  # MALFORMED_JSON
-    json.dumps({"review_id": "A4", "platform": "android", "rating": 6, "content": "x",
-                "created_at": "2026-05-01T12:00:00+08:00"}),  # OUT_OF_RANGE
-    json.dumps({"review_id": "A5", "platform": "android", "rating": "五星", "content": "x",
-                "created_at": "2026-05-01T12:00:00+08:00"}, ensure_ascii=False),  # INVALID_NUMBER
+    json.dumps(
+        {
+            "review_id": "A4",
+            "platform": "android",
+            "rating": 6,
+            "content": "x",
+            "created_at": "2026-05-01T12:00:00+08:00",
+        }
+    ),  # OUT_OF_RANGE
+    json.dumps(
+        {
+            "review_id": "A5",
+            "platform": "android",
+            "rating": "五星",
+            "content": "x",
+            "created_at": "2026-05-01T12:00:00+08:00",
+        },
+        ensure_ascii=False,
+    ),  # INVALID_NUMBER
 ]
 
 ECOMMERCE_LINES = [
-    json.dumps({"review_id": "E1", "platform": "tmall", "store_id": "T1", "sku": "SKU-1",
-                "reviewer_id": "u1", "rating": 4, "content": "物流很快但是包装破了",
-                "created_at": "2026-05-01T12:00:00+08:00", "images": ["a.jpg"],
-                "is_followup": False}, ensure_ascii=False),
+    json.dumps(
+        {
+            "review_id": "E1",
+            "platform": "tmall",
+            "store_id": "T1",
+            "sku": "SKU-1",
+            "reviewer_id": "u1",
+            "rating": 4,
+            "content": "物流很快但是包装破了",
+            "created_at": "2026-05-01T12:00:00+08:00",
+            "images": ["a.jpg"],
+            "is_followup": False,
+        },
+        ensure_ascii=False,
+    ),
 ]
 
 SOCIAL_LINES = [
-    json.dumps({"post_id": "P1", "platform": "weibo", "author_id": "w1",
-                "content": "#品牌# 客服电话13812345678打不通&amp;没人理", "likes": 3,
-                "created_at": "2026-05-01T12:00:00+08:00"}, ensure_ascii=False),
+    json.dumps(
+        {
+            "post_id": "P1",
+            "platform": "weibo",
+            "author_id": "w1",
+            "content": "#品牌# 客服电话13812345678打不通&amp;没人理",
+            "likes": 3,
+            "created_at": "2026-05-01T12:00:00+08:00",
+        },
+        ensure_ascii=False,
+    ),
 ]
 
 # Mainland Excel export: GB18030.
@@ -88,7 +138,9 @@ ORDER_CSV = (
 )
 
 # Missing the required column `launched_at`: the whole file is quarantined.
-ACTION_CSV_MISSING_COLUMN = "action_id,title,topic\nA01,缩短退款时长,process\nA02,客服培训,service_attitude\n"
+ACTION_CSV_MISSING_COLUMN = (
+    "action_id,title,topic\nA01,缩短退款时长,process\nA02,客服培训,service_attitude\n"
+)
 
 ACTION_CSV = (
     "action_id,title,topic,launched_at,scope_channel\n"

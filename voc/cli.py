@@ -58,21 +58,31 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     gen = commands.add_parser("generate", help="write a deterministic sample of landing files")
-    gen.add_argument("--out", default=str(get_settings().landing_dir),
-                     help="landing folder to write (default: VOC_LANDING_DIR)")
+    gen.add_argument(
+        "--out",
+        default=str(get_settings().landing_dir),
+        help="landing folder to write (default: VOC_LANDING_DIR)",
+    )
     gen.add_argument("--days", type=int, default=180)
     gen.add_argument("--customers", type=int, default=20_000)
     gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--end-date", type=date.fromisoformat, default=None,
-                     help="last day of the sample, YYYY-MM-DD (default: a fixed date)")
-    gen.add_argument("--truth", default=None,
-                     help="where to write the ground truth (default: beside --out)")
+    gen.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        default=None,
+        help="last day of the sample, YYYY-MM-DD (default: a fixed date)",
+    )
+    gen.add_argument(
+        "--truth", default=None, help="where to write the ground truth (default: beside --out)"
+    )
     gen.set_defaults(func=_cmd_generate)
 
     run = commands.add_parser("run", help="materialise the pipeline's assets in-process")
-    run.add_argument("--select", default=None,
-                     help="Dagster asset selection, e.g. 'group:raw' or 'key:raw/survey+' "
-                          "(default: everything)")
+    run.add_argument(
+        "--select",
+        default=None,
+        help="Dagster asset selection, e.g. 'group:raw' or 'key:raw/survey+' (default: everything)",
+    )
     run.set_defaults(func=_cmd_run)
 
     summary = commands.add_parser("summary", help="print what is in the warehouse")

@@ -20,9 +20,7 @@ def _source_timezones(default: str) -> dict[str, str]:
     """Per-source time zones from ``VOC_TZ_<SOURCE>`` (e.g. ``VOC_TZ_APP_REVIEW=Asia/Taipei``)."""
     from ingestion.contracts import SOURCES
 
-    return {
-        name: os.environ.get(f"VOC_TZ_{name.upper()}", default) for name in SOURCES
-    }
+    return {name: os.environ.get(f"VOC_TZ_{name.upper()}", default) for name in SOURCES}
 
 
 @dataclass(frozen=True)

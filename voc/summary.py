@@ -42,10 +42,7 @@ def print_summary(settings: Settings) -> None:
         for source in SOURCES:
             raw = _count(con, "raw", source)
             staged = _count(con, "staging", f"stg_{source}")
-            print(
-                f"{source:<20}{_fmt(raw):>12}{_fmt(staged):>14}"
-                f"{quarantined.get(source, 0):>14,}"
-            )
+            print(f"{source:<20}{_fmt(raw):>12}{_fmt(staged):>14}{quarantined.get(source, 0):>14,}")
         print("\nQuarantined rows by reason (raw._quarantine):")
         for reason, n in con.execute(
             "select reason, count(*) from raw._quarantine group by 1 order by 2 desc"
@@ -59,7 +56,7 @@ def print_summary(settings: Settings) -> None:
     print(
         "\nNext:\n"
         "  make dev        Dagster UI at http://127.0.0.1:3000 (asset graph, runs, metadata)\n"
-        "  .venv/bin/python -c \"import duckdb; con = duckdb.connect("
+        '  .venv/bin/python -c "import duckdb; con = duckdb.connect('
         f"'{settings.duckdb_path}', read_only=True); "
         "con.sql('select * from raw._quarantine limit 20').show()\"\n"
         "  make test       the test suite\n"

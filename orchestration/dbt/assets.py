@@ -1,6 +1,5 @@
 """Every dbt model as a Dagster asset; dbt tests become asset checks."""
 
-
 import os
 
 import dagster as dg
@@ -22,4 +21,3 @@ def voc_dbt_assets(
     # The dbt profile reads the warehouse path from the environment (profiles.yml).
     os.environ["VOC_DUCKDB_PATH"] = warehouse.duckdb_path
     yield from dbt.cli(["build"], context=context).stream()
-

@@ -1,6 +1,5 @@
 """One Dagster asset per landing source (group ``raw``): new files into ``raw.<source>``."""
 
-
 import dagster as dg
 
 from ingestion.contracts import SOURCES

@@ -21,8 +21,16 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 
 def dbt(*args: str, target_path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [DBT, *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-         str(DBT_PROJECT_DIR), "--target-path", str(target_path)],
+        [
+            DBT,
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target_path),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -59,9 +67,7 @@ def test_every_staging_model_holds_the_latest_row_per_key(staged: Path) -> None:
 
 
 def test_latest_delivery_wins(staged: Path) -> None:
-    assert query(staged, "select score from staging.stg_survey where response_id = 'R3'") == [
-        (4,)
-    ]
+    assert query(staged, "select score from staging.stg_survey where response_id = 'R3'") == [(4,)]
 
 
 def test_timestamps_are_utc_whatever_their_layout(staged: Path) -> None:

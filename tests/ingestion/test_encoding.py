@@ -4,7 +4,9 @@ import pytest
 
 from ingestion.encoding import decode, detect_encoding, has_undecodable, printable
 
-SIMPLIFIED = "客服态度很好，物流也很快，就是包装有点简陋，下次还会回购。\n退款流程太慢了，等了一个星期。\n"
+SIMPLIFIED = (
+    "客服态度很好，物流也很快，就是包装有点简陋，下次还会回购。\n退款流程太慢了，等了一个星期。\n"
+)
 TRADITIONAL = "店員服務很親切，環境乾淨，價格也合理。\n等候時間太長了，希望改進結帳流程。\n"
 
 

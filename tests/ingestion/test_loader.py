@@ -70,12 +70,16 @@ def test_encodings_are_detected_and_recorded(con, landing) -> None:
     assert encodings["support_ticket"] == "gb18030"
     assert encodings["store_card"] == "big5"
     assert encodings["survey"] in ("utf-8-sig", "utf-8")
-    assert con.execute(
-        "select comment from raw.store_card where card_id = 'K1'"
-    ).fetchone()[0] == "店員服務很親切，環境乾淨"
-    assert con.execute(
-        "select description from raw.support_ticket where ticket_id = 'T1'"
-    ).fetchone()[0] == "客户来电反映退货流程太复杂"
+    assert (
+        con.execute("select comment from raw.store_card where card_id = 'K1'").fetchone()[0]
+        == "店員服務很親切，環境乾淨"
+    )
+    assert (
+        con.execute("select description from raw.support_ticket where ticket_id = 'T1'").fetchone()[
+            0
+        ]
+        == "客户来电反映退货流程太复杂"
+    )
     bom_file = con.execute(
         "select encoding from raw._files where file_path like '%05-03_survey.csv'"
     ).fetchone()[0]
@@ -119,13 +123,12 @@ def test_quarantine_keeps_file_line_and_raw_content(con, landing) -> None:
 
 def test_unknown_extra_column_is_kept(con, landing) -> None:
     load_all(con, landing)
-    extra = con.execute(
-        "select _extra from raw.survey where response_id = 'R1'"
-    ).fetchone()[0]
+    extra = con.execute("select _extra from raw.survey where response_id = 'R1'").fetchone()[0]
     assert json.loads(extra) == {"campaign": "spring"}
-    assert con.execute(
-        "select platform from raw.app_review where review_id = 'A2'"
-    ).fetchone()[0] == "harmony"
+    assert (
+        con.execute("select platform from raw.app_review where review_id = 'A2'").fetchone()[0]
+        == "harmony"
+    )
 
 
 def test_same_bytes_under_another_name_is_a_duplicate(con, landing) -> None:
@@ -174,17 +177,16 @@ def test_a_failing_file_is_rolled_back_recorded_and_retried(
     assert statuses["survey/2026-05-10_survey_correction.csv"] == FileStatus.LOADED
     # The failed file's rows were rolled back: only the correction file's row is there.
     assert con.execute("select count(*) from raw.survey").fetchone()[0] == 1
-    assert con.execute(
-        "select count(*) from raw._quarantine where source = 'survey'"
-    ).fetchone()[0] == 0
+    assert (
+        con.execute("select count(*) from raw._quarantine where source = 'survey'").fetchone()[0]
+        == 0
+    )
 
     monkeypatch.setattr(loader_module.SourceLoader, "_write_manifest", real_write_manifest)
     retry = load_source(con, "survey", landing, "Asia/Shanghai")
     assert [f.status for f in retry.files] == [FileStatus.LOADED_WITH_QUARANTINE]
     assert con.execute("select count(*) from raw.survey").fetchone()[0] == EXPECTED["survey"][1]
-    assert con.execute(
-        "select count(*) from raw._files where status = 'failed'"
-    ).fetchone()[0] == 0
+    assert con.execute("select count(*) from raw._files where status = 'failed'").fetchone()[0] == 0
 
 
 def test_hidden_and_partial_files_are_left_alone(con, landing) -> None:

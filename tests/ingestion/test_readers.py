@@ -24,7 +24,11 @@ def test_csv_header_is_normalised_and_repeated_names_kept() -> None:
 def test_jsonl_values_become_delivered_text() -> None:
     parsed = read_jsonl('{"id": 1, "ok": true, "tags": ["a"], "n": null, "t": "文"}\n')
     assert parsed.records[0].values == {
-        "id": "1", "ok": "true", "tags": '["a"]', "n": None, "t": "文"
+        "id": "1",
+        "ok": "true",
+        "tags": '["a"]',
+        "n": None,
+        "t": "文",
     }
 
 

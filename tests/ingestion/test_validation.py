@@ -10,8 +10,13 @@ NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
 
 def survey(**overrides):
-    row = {"response_id": "R1", "customer_id": "C1", "survey_type": "nps", "score": "9",
-           "submitted_at": "2026-05-01 10:00:00"}
+    row = {
+        "response_id": "R1",
+        "customer_id": "C1",
+        "survey_type": "nps",
+        "score": "9",
+        "submitted_at": "2026-05-01 10:00:00",
+    }
     row.update(overrides)
     return row
 
@@ -47,8 +52,13 @@ def test_survey_rules(overrides: dict, reason: str | None) -> None:
 
 def test_unknown_platform_is_kept_and_reported() -> None:
     validator = RowValidator(SOURCES["app_review"], "Asia/Shanghai", NOW)
-    row = {"review_id": "A", "platform": "harmony", "rating": "3", "content": "",
-           "created_at": "2026-05-01T00:00:00Z"}
+    row = {
+        "review_id": "A",
+        "platform": "harmony",
+        "rating": "3",
+        "content": "",
+        "created_at": "2026-05-01T00:00:00Z",
+    }
     assert validator.check(row) is None
     assert validator.unknown_values.as_dict() == {"platform": {"harmony": 1}}
 
@@ -56,8 +66,13 @@ def test_unknown_platform_is_kept_and_reported() -> None:
 def test_future_visit_date_and_bad_amount() -> None:
     card = {"card_id": "K", "store_id": "S", "visit_date": "2099/01/01", "rating": "3"}
     assert check("store_card", card) == Reason.FUTURE_TIMESTAMP
-    order = {"order_id": "O", "customer_id": "C", "ordered_at": "2026-05-01 10:00",
-             "amount": "1,299", "status": "paid"}
+    order = {
+        "order_id": "O",
+        "customer_id": "C",
+        "ordered_at": "2026-05-01 10:00",
+        "amount": "1,299",
+        "status": "paid",
+    }
     assert check("order", order) == Reason.INVALID_NUMBER
     assert check("order", {**order, "amount": "-12.50"}) is None
 

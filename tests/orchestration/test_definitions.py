@@ -47,9 +47,7 @@ def test_definitions_load_without_errors() -> None:
     assert defs.resolve_implicit_global_asset_job_def() is not None
 
 
-def test_in_process_run_lands_and_stages_everything(
-    landing: Path, warehouse_path: Path
-) -> None:
+def test_in_process_run_lands_and_stages_everything(landing: Path, warehouse_path: Path) -> None:
     resources = {
         "warehouse": WarehouseResource(duckdb_path=str(warehouse_path)),
         "landing": LandingZoneResource(

@@ -1,0 +1,317 @@
+"""Train the sentiment model on the labelled shopping reviews and write the artefact.
+
+    python -m text_analytics.train [--corpus DIR] [--skip-cross-category]
+
+Reads ``online_shopping_7_cats.csv`` (default ``<project>/../shared/data/sentiment``), trains an
+L2-regularised logistic regression on the features of ``text_analytics.features`` (jieba unigrams
+and bigrams with negation scope, plus hand-written lexicon evidence), and writes:
+
+* ``resources/sentiment_model.json``: vocabulary and weights only, never the texts;
+* ``resources/evaluation.json``: accuracy on the held-out split, per left-out category, on the
+  held-out texts converted to traditional script, and on the hand-written out-of-domain set (and
+  SnowNLP's on the same texts when it is installed).
+
+The committed model is fitted on the training split only, so the held-out split stays unseen
+for the corpus test. The fit is deterministic (L-BFGS from zero weights; no sampling), so the same
+corpus and code give the same artefact. Needs scipy (dev dependency group) for the optimiser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from text_analytics._resources import EVALUATION_FILE, MODEL_FILE
+from text_analytics.evaluate import (
+    CorpusMissingError,
+    binary_accuracy,
+    is_holdout,
+    load_corpus,
+    load_out_of_domain,
+    snownlp_accuracy,
+    three_class_accuracy,
+)
+from text_analytics.model import DEFAULT_NEUTRAL_BAND, SentimentModel, dense_values
+from text_analytics.pipeline import Prepared, prepare
+
+L2 = 1e-5  # per-sample penalty on bag-of-words weights
+LEX_L2_FACTOR = 0.1  # the lexicon weights are penalised ten times less: they carry unseen domains
+MIN_DF = 2
+MAX_ITER = 400
+MIN_ABS_WEIGHT = 0.005  # smaller weights are dropped from the artefact
+TRADITIONAL_SAMPLE = 3000
+SNOWNLP_SAMPLE = 2000
+
+
+def _require_scipy() -> Any:
+    try:
+        from scipy import optimize, sparse, special
+    except ImportError as exc:  # pragma: no cover - dev group always has it
+        raise SystemExit(
+            "training needs scipy (dev dependency group): `uv sync --group dev`"
+        ) from exc
+    return optimize, sparse, special
+
+
+def prepare_all(texts: Sequence[str]) -> list[Prepared]:
+    return [prepare(t) for t in texts]
+
+
+def build_vocab(prepared: Sequence[Prepared], min_df: int = MIN_DF) -> dict[str, int]:
+    """Features present in at least ``min_df`` documents, indexed in sorted order."""
+    df: Counter[str] = Counter()
+    for p in prepared:
+        df.update(set(p.extracted.feats))
+    return {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= min_df))}
+
+
+def build_matrix(prepared: Sequence[Prepared], vocab: dict[str, int]) -> Any:
+    """CSR matrix: bag-of-words columns as scored by ``SentimentModel.logits``, then the two
+    lexicon columns."""
+    _, sparse, _ = _require_scipy()
+    n_vocab = len(vocab)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, p in enumerate(prepared):
+        ex = p.extracted
+        if ex.feats:
+            acc: dict[int, float] = {}
+            cw = ex.clause_weight
+            for feat, clause in zip(ex.feats, ex.feat_clause):
+                idx = vocab.get(feat)
+                if idx is not None:
+                    acc[idx] = acc.get(idx, 0.0) + cw[clause]
+            norm = 1.0 / math.sqrt(len(ex.feats))
+            for idx, value in acc.items():
+                rows.append(r)
+                cols.append(idx)
+                vals.append(value * norm)
+        pos = sum(a * b for a, b in zip(ex.clause_pos, ex.clause_weight))
+        neg = sum(a * b for a, b in zip(ex.clause_neg, ex.clause_weight))
+        lp, ln = dense_values(pos, neg)
+        rows += [r, r]
+        cols += [n_vocab, n_vocab + 1]
+        vals += [lp, ln]
+    return sparse.csr_matrix(
+        (np.array(vals), (np.array(rows), np.array(cols))),
+        shape=(len(prepared), n_vocab + 2),
+    )
+
+
+def fit_logistic(x: Any, y: np.ndarray, l2: float, penalty: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by L-BFGS; returns (weights, bias)."""
+    optimize, _, special = _require_scipy()
+    n, d = x.shape
+    xt = x.T.tocsr()
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        z = x @ w + b
+        loss = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * np.sum(penalty * w * w)
+        residual = (special.expit(z) - y) / n
+        grad = np.empty_like(params)
+        grad[:-1] = xt @ residual + l2 * penalty * w
+        grad[-1] = residual.sum()
+        return loss, grad
+
+    result = optimize.minimize(
+        objective,
+        np.zeros(d + 1),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": MAX_ITER, "gtol": 1e-7},
+    )
+    return result.x[:-1], float(result.x[-1])
+
+
+def train_model(
+    prepared: Sequence[Prepared],
+    labels: Sequence[int],
+    l2: float = L2,
+    neutral_band: float = DEFAULT_NEUTRAL_BAND,
+    meta: dict[str, Any] | None = None,
+) -> SentimentModel:
+    """Fit a model on prepared texts with 0/1 labels."""
+    vocab = build_vocab(prepared)
+    x = build_matrix(prepared, vocab)
+    penalty = np.ones(x.shape[1])
+    penalty[-2:] = LEX_L2_FACTOR
+    w, b = fit_logistic(x, np.asarray(labels, dtype=float), l2, penalty)
+    names = sorted(vocab, key=vocab.__getitem__)
+    weights = {
+        name: float(w[i]) for i, name in enumerate(names) if abs(w[i]) >= MIN_ABS_WEIGHT
+    }
+    return SentimentModel(
+        bias=b,
+        weights=weights,
+        lex_pos=float(w[-2]),
+        lex_neg=float(w[-1]),
+        neutral_band=neutral_band,
+        meta=meta or {},
+    )
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None or value != value else round(value, 4)
+
+
+def evaluate_all(
+    df: Any, prepared: list[Prepared], model: SentimentModel, cross_category: bool, log: Any
+) -> dict[str, Any]:
+    """The accuracy table written to ``evaluation.json``."""
+    from text_analytics.script import _converter  # noqa: F401  (warms OpenCC)
+    import opencc
+
+    holdout = df["holdout"].to_numpy()
+    labels = df["label"].to_numpy()
+    test_idx = np.flatnonzero(holdout)
+    test_prepared = [prepared[i] for i in test_idx]
+    table: dict[str, Any] = {
+        "in_domain_holdout": {
+            "n": len(test_idx),
+            "accuracy": _r(binary_accuracy(model, test_prepared, labels[test_idx])),
+        }
+    }
+    log(f"in-domain held-out accuracy {table['in_domain_holdout']['accuracy']}")
+
+    if cross_category:
+        per_category: dict[str, Any] = {}
+        for category in sorted(df["category"].unique()):
+            mask = (df["category"] == category).to_numpy()
+            train_idx = np.flatnonzero(~mask)
+            test_c = np.flatnonzero(mask)
+            m = train_model([prepared[i] for i in train_idx], labels[train_idx])
+            acc = binary_accuracy(m, [prepared[i] for i in test_c], labels[test_c])
+            per_category[category] = {"n": len(test_c), "accuracy": _r(acc)}
+            log(f"leave-one-category-out {category}: {acc:.4f}")
+        accs = [v["accuracy"] for v in per_category.values()]
+        table["cross_category"] = {
+            "method": "train on the other six categories, test on the left-out one",
+            "per_category": per_category,
+            "mean": _r(float(np.mean(accs))),
+        }
+
+    s2t = opencc.OpenCC("s2t")
+    rng = np.random.default_rng(20240518)
+    sample = np.sort(rng.choice(test_idx, size=min(TRADITIONAL_SAMPLE, len(test_idx)), replace=False))
+    trad_texts = [s2t.convert(df["text"].iat[i]) for i in sample]
+    trad_prepared = prepare_all(trad_texts)
+    trad_acc = binary_accuracy(model, trad_prepared, labels[sample])
+    detected = sum(p.script == "hant" for p in trad_prepared) / len(trad_prepared)
+    table["traditional_holdout"] = {
+        "n": len(sample),
+        "accuracy": _r(trad_acc),
+        "detected_as_hant": _r(detected),
+        "same_texts_simplified_accuracy": _r(
+            binary_accuracy(model, [prepared[i] for i in sample], labels[sample])
+        ),
+    }
+    log(f"traditional held-out accuracy {trad_acc:.4f} (hant detected {detected:.3f})")
+
+    ood = load_out_of_domain()
+    polar = [t for t in ood if t.label != "neutral"]
+    ood_labels = [int(t.label == "positive") for t in polar]
+    ood_acc = binary_accuracy(model, prepare_all([t.text for t in polar]), ood_labels)
+    by_domain: dict[str, Any] = {}
+    for domain in sorted({t.domain for t in polar}):
+        items = [t for t in polar if t.domain == domain]
+        by_domain[domain] = {
+            "n": len(items),
+            "accuracy": _r(
+                binary_accuracy(
+                    model,
+                    prepare_all([t.text for t in items]),
+                    [int(t.label == "positive") for t in items],
+                )
+            ),
+        }
+    table["out_of_domain"] = {
+        "n": len(polar),
+        "accuracy": _r(ood_acc),
+        "per_domain": by_domain,
+        "three_class": {"n": len(ood), "accuracy": _r(three_class_accuracy(model, ood))},
+    }
+    log(f"out-of-domain accuracy {ood_acc:.4f}")
+
+    sample_snow = sample[:SNOWNLP_SAMPLE]
+    snow_ood = snownlp_accuracy([t.text for t in polar], ood_labels)
+    if snow_ood is None:
+        table["snownlp"] = {"note": "snownlp not installed (bench group); not measured"}
+    else:
+        table["snownlp"] = {
+            "out_of_domain": _r(snow_ood),
+            "in_domain_holdout_sample": _r(
+                snownlp_accuracy(
+                    [df["text"].iat[i] for i in sample_snow], labels[sample_snow].tolist()
+                )
+            ),
+            "traditional_holdout_sample": _r(
+                snownlp_accuracy(trad_texts[: len(sample_snow)], labels[sample_snow].tolist())
+            ),
+            "sample_n": len(sample_snow),
+            "note": "SnowNLP ships a model trained on shopping reviews, so in-domain is "
+            "not unseen data for it",
+        }
+        log(f"snownlp out-of-domain {snow_ood:.4f}")
+    return table
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m text_analytics.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="directory with online_shopping_7_cats.csv "
+                        "(default: <project>/../shared/data/sentiment)")
+    parser.add_argument("--model-out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--evaluation-out", type=Path, default=EVALUATION_FILE)
+    parser.add_argument("--skip-cross-category", action="store_true",
+                        help="skip the seven leave-one-category-out fits")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(f"[train {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    try:
+        df = load_corpus(args.corpus)
+    except CorpusMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    df["holdout"] = [is_holdout(t) for t in df["text"]]
+    log(f"{len(df)} reviews, {int(df['holdout'].sum())} held out; tokenising")
+    prepared = prepare_all(df["text"].tolist())
+    train_idx = np.flatnonzero(~df["holdout"].to_numpy())
+    labels = df["label"].to_numpy()
+    meta = {
+        "corpus": "online_shopping_7_cats.csv",
+        "trained_on": "training split (held-out split excluded)",
+        "n_train": len(train_idx),
+        "l2": L2,
+        "lex_l2_factor": LEX_L2_FACTOR,
+        "min_df": MIN_DF,
+    }
+    model = train_model([prepared[i] for i in train_idx], labels[train_idx], meta=meta)
+    log(f"model: {len(model.weights)} weights, bias {model.bias:.3f}, "
+        f"lexicon +{model.lex_pos:.3f} / {model.lex_neg:.3f}")
+    table = evaluate_all(df, prepared, model, not args.skip_cross_category, log)
+    model.save(args.model_out)
+    from text_analytics.model import model_version
+
+    table["model_version"] = model_version() if args.model_out == MODEL_FILE else None
+    table["artefact_bytes"] = args.model_out.stat().st_size
+    args.evaluation_out.write_text(json.dumps(table, ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+    log(f"wrote {args.model_out} ({table['artefact_bytes']} bytes) and {args.evaluation_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
