@@ -109,3 +109,20 @@ def test_every_raw_table_is_a_declared_source() -> None:
     assert declared == set(SOURCES)
     models = {m["name"] for m in sources["models"]}
     assert models == {f"stg_{s}" for s in SOURCES}
+
+
+def test_unified_feedback_holds_every_text_source_with_stable_ids(staged: Path) -> None:
+    from ingestion.contracts import FEEDBACK_SOURCE_NAMES
+
+    per_source = dict(
+        query(staged, "select source, count(*) from intermediate.int_feedback_unioned group by 1")
+    )
+    assert per_source == {s: EXPECTED_STAGED[s] for s in FEEDBACK_SOURCE_NAMES}
+    import hashlib
+
+    (feedback_id,) = query(
+        staged,
+        "select feedback_id from intermediate.int_feedback_unioned "
+        "where source = 'survey' and source_record_id = 'R1'",
+    )[0]
+    assert feedback_id == hashlib.md5(b"survey:R1").hexdigest()
