@@ -13,6 +13,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project once, before any test imports the Dagster definitions, so the
+    manifest they are built from matches the models on disk (as `voc run` does)."""
+    from orchestration.dbt.project import prepare_manifest
+
+    prepare_manifest()
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     """The hand-written landing folder of ``tests/landing_fixture.py``."""
@@ -32,3 +40,51 @@ def con(warehouse_path: Path):
     connection = duckdb.connect(str(warehouse_path))
     yield connection
     connection.close()
+
+
+def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
+    """Run the project's dbt against ``duckdb_path``; fail the test with dbt's output."""
+    import os
+    import subprocess
+    import sys
+
+    from voc.settings import DBT_PROJECT_DIR
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir",
+         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(target_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "VOC_DUCKDB_PATH": str(duckdb_path)},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The landing fixture loaded and built through staging and intermediate, once per
+    session. Tests that write must copy it (``warehouse_copy``)."""
+    from ingestion.contracts import SOURCES
+    from ingestion.loader import load_source
+
+    root = tmp_path_factory.mktemp("fixture_warehouse")
+    landing = write_landing(root)
+    path = root / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        for source in SOURCES:
+            load_source(connection, source, landing, "Asia/Shanghai")
+    run_dbt("build", "--select", "path:models/staging path:models/intermediate",
+            target_path=root / "target", duckdb_path=path)
+    return path
+
+
+@pytest.fixture
+def warehouse_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the built fixture warehouse."""
+    import shutil
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(fixture_warehouse, path)
+    return path

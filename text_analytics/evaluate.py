@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from text_analytics.model import SentimentModel
-from text_analytics.pipeline import Prepared, prepare
+from text_analytics.pipeline import Prepared, prepare, sentiment_logits
 from text_analytics.sentiment import label_for, score_from_logit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -90,9 +90,8 @@ def three_class_accuracy(model: SentimentModel, texts: Sequence[LabelledText]) -
     """Accuracy with the neutral band, on positive / negative / neutral labels."""
     hits = 0
     for item in texts:
-        p = prepare(item.text)
-        score = score_from_logit(model.logits(p.extracted)[0]) if p.has_content else 0.0
-        hits += label_for(score, model.neutral_band) == item.label
+        logit, _ = sentiment_logits(prepare(item.text), model)
+        hits += label_for(score_from_logit(logit), model.neutral_band) == item.label
     return hits / len(texts) if texts else float("nan")
 
 

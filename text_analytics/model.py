@@ -23,7 +23,7 @@ from text_analytics.features import Extracted
 MODEL_FORMAT = "voc-sentiment-lr/1"
 #: Bumped when scoring code changes results without any resource file changing.
 PIPELINE_REVISION = 1
-DEFAULT_NEUTRAL_BAND = 0.2
+DEFAULT_NEUTRAL_BAND = 0.25
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -25,10 +25,16 @@ import pandas as pd
 from text_analytics.clean import clean_text
 from text_analytics.features import Extracted, extract
 from text_analytics.keywords import extract_keywords
-from text_analytics.model import get_model, model_version
+from text_analytics.model import SentimentModel, get_model, model_version
 from text_analytics.pii import mask_pii
 from text_analytics.script import Script, fold
-from text_analytics.sentiment import SentimentLabel, label_for, score_from_logit
+from text_analytics.sentiment import (
+    SentimentLabel,
+    calibrate,
+    is_inquiry,
+    label_for,
+    score_from_logit,
+)
 from text_analytics.signature import simhash_many
 from text_analytics.tokenize import raw_tokens, tokenizer
 from text_analytics.topics import OTHER, TopicSentiment, detect_topics
@@ -77,12 +83,26 @@ def prepare(text: str | None) -> Prepared:
     return Prepared(script, simplified, masked, tuple(kinds), extract(tokens), has_content)
 
 
+def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[float]]:
+    """Calibrated document and clause logits (0 and [] for a text without content)."""
+    if not p.has_content:
+        return 0.0, []
+    ex = p.extracted
+    doc_logit, clause_logits = model.logits(ex)
+    inquiry = is_inquiry(p.text_clean, ex.words)
+    lexicon_hit = any(ex.clause_pos) or any(ex.clause_neg)
+    return calibrate(doc_logit, lexicon_hit, inquiry), [
+        calibrate(logit, pos > 0 or neg > 0, inquiry)
+        for logit, pos, neg in zip(clause_logits, ex.clause_pos, ex.clause_neg)
+    ]
+
+
 def _analyse_prepared(p: Prepared) -> TextAnalysis:
     model = get_model()
     ex = p.extracted
     band = model.neutral_band
     if p.has_content:
-        doc_logit, clause_logits = model.logits(ex)
+        doc_logit, clause_logits = sentiment_logits(p, model)
         score = round(score_from_logit(doc_logit), 4)
         topics, primary = detect_topics(ex, clause_logits, doc_logit, model.bias, band)
     else:

@@ -21,3 +21,31 @@ def label_for(score: float, neutral_band: float) -> SentimentLabel:
     if score <= -neutral_band:
         return "negative"
     return "neutral"
+
+
+#: Words that make a text a question or an inquiry ("请问什么时候发货").
+INQUIRY_WORDS = frozenset(
+    {
+        "请问", "咨询", "询问", "想问", "问一下", "问下", "如何", "怎么", "怎样", "能否",
+        "能不能", "可不可以", "是否", "有没有", "几点", "多久", "什么时候", "吗", "哪里",
+        "区别", "查一下",
+    }
+)
+#: A text (or clause) without any lexicon word has its logit halved: the corpus model reads
+#: sentiment into neutral statements ("我昨天下的单"), and polar texts nearly always contain an
+#: opinion word. An inquiry without one is damped further. Signs never change, only how far
+#: from the neutral band a score lands. Changing these needs ``model.PIPELINE_REVISION`` bumped.
+NO_LEXICON_DAMPING = 0.5
+INQUIRY_DAMPING = 0.25
+
+
+def is_inquiry(text: str, words: list[str]) -> bool:
+    """Whether a text asks something (question mark or an inquiry word)."""
+    return "?" in text or "？" in text or not INQUIRY_WORDS.isdisjoint(words)
+
+
+def calibrate(logit: float, has_lexicon: bool, inquiry: bool) -> float:
+    """Damp the logit of texts without opinion words (see ``NO_LEXICON_DAMPING``)."""
+    if has_lexicon:
+        return logit
+    return logit * (NO_LEXICON_DAMPING * INQUIRY_DAMPING if inquiry else NO_LEXICON_DAMPING)

@@ -10,14 +10,23 @@ from orchestration.dbt.translator import VocDbtTranslator
 from orchestration.resources import WarehouseResource
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=VocDbtTranslator(),
-)
-def voc_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-):
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The dbt profile reads the warehouse path from the environment (profiles.yml).
     os.environ["VOC_DUCKDB_PATH"] = warehouse.duckdb_path
     yield from dbt.cli(["build"], context=context).stream()
+
+
+# The marts get a definition of their own (text analytics, in Python, sits between the
+# intermediate models and the marts, so each half runs as its own step in graph order).
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select="path:models/staging path:models/intermediate",
+    dagster_dbt_translator=VocDbtTranslator(),
+    name="dbt_staging_and_intermediate",
+)
+def dbt_transform_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    yield from _build(context, dbt, warehouse)
+

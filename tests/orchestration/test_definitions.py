@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.contracts import SOURCES
-from orchestration.dbt.assets import voc_dbt_assets
+from orchestration.dbt.assets import dbt_transform_assets
 from orchestration.dbt.project import dbt_cli
 from orchestration.definitions import defs
 from orchestration.raw.assets import raw_assets
@@ -55,7 +55,7 @@ def test_in_process_run_lands_and_stages_everything(landing: Path, warehouse_pat
         ),
         "dbt": dbt_cli(),
     }
-    result = dg.materialize([*raw_assets, voc_dbt_assets], resources=resources)
+    result = dg.materialize([*raw_assets, dbt_transform_assets], resources=resources)
     assert result.success
     survey_meta = result.asset_materializations_for_node("raw__survey")[0].metadata
     assert survey_meta["rows_read"].value == EXPECTED["survey"][0]
@@ -68,7 +68,7 @@ def test_in_process_run_lands_and_stages_everything(landing: Path, warehouse_pat
     assert checks and all(c.passed for c in checks)
 
     # A second run finds nothing new and leaves every table as it was.
-    again = dg.materialize([*raw_assets, voc_dbt_assets], resources=resources)
+    again = dg.materialize([*raw_assets, dbt_transform_assets], resources=resources)
     assert again.success
     meta = again.asset_materializations_for_node("raw__survey")[0].metadata
     assert meta["files_new"].value == 0

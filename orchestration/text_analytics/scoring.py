@@ -1,0 +1,190 @@
+"""Incremental text scoring inside the warehouse (no Dagster here, so it is easy to test).
+
+Scores every feedback item of ``intermediate.int_feedback_unioned`` that has no score for the
+current model version and its current text (a correction that changes the text is rescored;
+a new model version rescores everything). Works through the pending items in batches, so
+memory stays bounded whatever the history, and replaces an item's rows in one transaction
+per batch, so a run killed halfway loses at most one batch of work and leaves no half rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from text_analytics import MODEL_VERSION, analyse_batch
+
+SCHEMA = "text_analytics"
+SCORES = f"{SCHEMA}.feedback_scores"
+TOPIC_SCORES = f"{SCHEMA}.feedback_topic_scores"
+FEEDBACK = "intermediate.int_feedback_unioned"
+
+_DDL = (
+    f"create schema if not exists {SCHEMA}",
+    f"""
+    create table if not exists {SCORES} (
+        feedback_id varchar primary key,
+        text_hash varchar not null,
+        model_version varchar not null,
+        script varchar not null,
+        text_clean varchar not null,
+        sentiment_label varchar not null,
+        sentiment_score double not null,
+        primary_topic varchar not null,
+        keywords varchar[],
+        pii_kinds varchar[],
+        simhash bigint not null,
+        scored_at timestamp not null
+    )
+    """,
+    f"""
+    create table if not exists {TOPIC_SCORES} (
+        feedback_id varchar not null,
+        topic varchar not null,
+        topic_sentiment_label varchar not null,
+        topic_sentiment_score double not null,
+        model_version varchar not null,
+        primary key (feedback_id, topic)
+    )
+    """,
+)
+
+
+@dataclass
+class ScoringReport:
+    """What one scoring pass did."""
+
+    model_version: str
+    pending: int = 0
+    scored: int = 0
+    topic_rows: int = 0
+    seconds: float = 0.0
+    characters: int = 0
+    labels: Counter = field(default_factory=Counter)
+
+    @property
+    def texts_per_second(self) -> float:
+        return self.scored / self.seconds if self.seconds else 0.0
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in _DDL:
+        con.execute(statement)
+
+
+def _collect_pending(con: duckdb.DuckDBPyConnection, model_version: str) -> int:
+    """Put the items to score in a temp table, numbered for batching; return how many."""
+    con.execute(
+        f"""
+        create or replace temp table _pending_feedback as
+        select
+            f.feedback_id,
+            f.feedback_text,
+            md5(coalesce(f.feedback_text, '')) as text_hash,
+            row_number() over (order by f.feedback_id) as batch_row
+        from {FEEDBACK} as f
+        left join {SCORES} as s
+            on s.feedback_id = f.feedback_id
+            and s.model_version = ?
+            and s.text_hash = md5(coalesce(f.feedback_text, ''))
+        where s.feedback_id is null
+        """,
+        [model_version],
+    )
+    return con.execute("select count(*) from _pending_feedback").fetchone()[0]
+
+
+def _frames(
+    batch: pd.DataFrame, model_version: str, processes: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    texts = [t if isinstance(t, str) else None for t in batch["feedback_text"].tolist()]
+    results = analyse_batch(texts, processes=processes, chunk_size=2_000)
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    scores = pd.DataFrame(
+        {
+            "feedback_id": batch["feedback_id"].tolist(),
+            "text_hash": batch["text_hash"].tolist(),
+            "model_version": model_version,
+            "script": [r.script for r in results],
+            "text_clean": [r.text_clean for r in results],
+            "sentiment_label": [r.sentiment_label for r in results],
+            "sentiment_score": [float(r.sentiment_score) for r in results],
+            "primary_topic": [r.primary_topic for r in results],
+            "keywords": [list(r.keywords) for r in results],
+            "pii_kinds": [list(r.pii_kinds) for r in results],
+            "simhash": [int(r.simhash) for r in results],
+            "scored_at": now,
+        }
+    )
+    topic_rows = [
+        (fid, t.topic, t.label, float(t.score), model_version)
+        for fid, r in zip(batch["feedback_id"].tolist(), results, strict=True)
+        for t in r.topics
+    ]
+    topics = pd.DataFrame(
+        topic_rows,
+        columns=[
+            "feedback_id",
+            "topic",
+            "topic_sentiment_label",
+            "topic_sentiment_score",
+            "model_version",
+        ],
+    )
+    return scores, topics
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, topics: pd.DataFrame
+) -> None:
+    con.begin()
+    try:
+        con.register("_new_scores", scores)
+        con.register("_new_topics", topics)
+        con.execute(f"delete from {SCORES} where feedback_id in (select feedback_id from _new_scores)")
+        con.execute(
+            f"delete from {TOPIC_SCORES} "
+            "where feedback_id in (select feedback_id from _new_scores)"
+        )
+        con.execute(f"insert into {SCORES} by name select * from _new_scores")
+        if not topics.empty:
+            con.execute(f"insert into {TOPIC_SCORES} by name select * from _new_topics")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    finally:
+        con.unregister("_new_scores")
+        con.unregister("_new_topics")
+
+
+def score_pending(
+    con: duckdb.DuckDBPyConnection,
+    model_version: str = MODEL_VERSION,
+    batch_size: int = 50_000,
+    processes: int = 2,
+) -> ScoringReport:
+    """Score every pending feedback item; see the module docstring."""
+    ensure_tables(con)
+    report = ScoringReport(model_version)
+    report.pending = _collect_pending(con, model_version)
+    started = time.perf_counter()
+    for first in range(1, report.pending + 1, batch_size):
+        batch = con.execute(
+            "select feedback_id, feedback_text, text_hash from _pending_feedback "
+            "where batch_row between ? and ? order by batch_row",
+            [first, first + batch_size - 1],
+        ).df()
+        scores, topics = _frames(batch, model_version, processes)
+        _write_batch(con, scores, topics)
+        report.scored += len(scores)
+        report.topic_rows += len(topics)
+        report.characters += int(batch["feedback_text"].fillna("").str.len().sum())
+        report.labels.update(scores["sentiment_label"].tolist())
+    report.seconds = time.perf_counter() - started
+    con.execute("drop table if exists _pending_feedback")
+    return report
