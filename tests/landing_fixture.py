@@ -83,7 +83,7 @@ ECOMMERCE_LINES = [
             "sku": "SKU-1",
             "reviewer_id": "u1",
             "rating": 4,
-            "content": "物流很快但是包装破了",
+            "content": "物流很快，但是客服态度很差",
             "created_at": "2026-05-01T12:00:00+08:00",
             "images": ["a.jpg"],
             "is_followup": False,

@@ -46,19 +46,29 @@ class SentimentModel:
     neutral_band: float = DEFAULT_NEUTRAL_BAND
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def logits(self, ex: Extracted) -> tuple[float, list[float]]:
-        """Document logit and one logit per clause (each clause scored on its own)."""
+    def logits(
+        self, ex: Extracted, clause_exclude: frozenset[str] = frozenset()
+    ) -> tuple[float, list[float]]:
+        """Document logit and one logit per clause (each clause scored on its own).
+
+        Features in ``clause_exclude`` do not count in the clause logits (the document logit
+        always uses every feature): topic nouns such as 客服 carry a negative prior in a corpus
+        where they are mostly mentioned to complain, which would bias the topic's sentiment.
+        """
         n_clauses = ex.n_clauses
         if n_clauses == 0:
             return self.bias, []
         get = self.weights.get
         sums = [0.0] * n_clauses
+        skipped = [0.0] * n_clauses
         counts = [0] * n_clauses
         for feat, clause in zip(ex.feats, ex.feat_clause):
             w = get(feat)
             counts[clause] += 1
             if w is not None:
                 sums[clause] += w
+                if feat in clause_exclude:
+                    skipped[clause] += w
         cw = ex.clause_weight
         doc_bow = sum(s * c for s, c in zip(sums, cw)) / math.sqrt(len(ex.feats))
         pos = sum(p * c for p, c in zip(ex.clause_pos, cw))
@@ -66,11 +76,10 @@ class SentimentModel:
         lp, ln = dense_values(pos, neg)
         doc = self.bias + doc_bow + self.lex_pos * lp + self.lex_neg * ln
         clauses = []
-        for s, k, p, n in zip(sums, counts, ex.clause_pos, ex.clause_neg):
+        for s, x, k, p, n in zip(sums, skipped, counts, ex.clause_pos, ex.clause_neg):
             lp, ln = dense_values(p, n)
-            clauses.append(
-                self.bias + (s / math.sqrt(k) if k else 0.0) + self.lex_pos * lp + self.lex_neg * ln
-            )
+            bow = (s - x) / math.sqrt(k) if k else 0.0
+            clauses.append(self.bias + bow + self.lex_pos * lp + self.lex_neg * ln)
         return doc, clauses
 
     def to_json(self) -> dict[str, Any]:

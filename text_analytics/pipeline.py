@@ -37,7 +37,7 @@ from text_analytics.sentiment import (
 )
 from text_analytics.signature import simhash_many
 from text_analytics.tokenize import raw_tokens, tokenizer
-from text_analytics.topics import OTHER, TopicSentiment, detect_topics
+from text_analytics.topics import OTHER, TopicSentiment, detect_topics, neutral_topic_words
 
 DEFAULT_CHUNK_SIZE = 2000
 # Letters, digits or CJK: a text without any (empty, emoji or punctuation only) is neutral.
@@ -88,7 +88,7 @@ def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[fl
     if not p.has_content:
         return 0.0, []
     ex = p.extracted
-    doc_logit, clause_logits = model.logits(ex)
+    doc_logit, clause_logits = model.logits(ex, neutral_topic_words())
     inquiry = is_inquiry(p.text_clean, ex.words)
     lexicon_hit = any(ex.clause_pos) or any(ex.clause_neg)
     return calibrate(doc_logit, lexicon_hit, inquiry), [

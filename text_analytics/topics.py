@@ -33,6 +33,33 @@ class TopicSentiment:
 
 
 @lru_cache(maxsize=1)
+def neutral_topic_words() -> frozenset[str]:
+    """Topic keywords without polarity of their own (客服, 物流, 价格 but not 贵 or 闪退): left
+    out of clause scores so a topic's sentiment comes from what is said about it."""
+    from text_analytics.features import lexicon
+
+    polar = lexicon()
+    return frozenset(w for w in topic_keywords() if w not in polar)
+
+
+@lru_cache(maxsize=200_000)
+def topics_of_token(token: str) -> tuple[str, ...]:
+    """Topics of a token: its own keyword entry, else those of keywords of two characters or
+    more that it contains (jieba keeps compounds such as 商品质量 or 物流公司 whole)."""
+    keywords = topic_keywords()
+    found = keywords.get(token)
+    if found is not None:
+        return found
+    if len(token) < 3:
+        return ()
+    topics: list[str] = []
+    for word, word_topics in keywords.items():
+        if len(word) >= 2 and word in token:
+            topics.extend(t for t in word_topics if t not in topics)
+    return tuple(topics)
+
+
+@lru_cache(maxsize=1)
 def topic_keywords() -> dict[str, tuple[str, ...]]:
     """Keyword -> topics (a keyword may belong to several)."""
     table: dict[str, list[str]] = {}
@@ -57,15 +84,15 @@ def detect_topics(
 ) -> tuple[list[TopicSentiment], str]:
     """Topics of a text with their sentiment, and the primary topic.
 
-    The primary topic is the one with most keyword hits, then the strongest sentiment, then the
-    earliest mention. Without any keyword the text gets one ``other`` topic carrying the
-    document's sentiment.
+    ``clause_logits`` should leave out ``neutral_topic_words()``. The primary topic is the most
+    salient: the largest sum of clause weights over the clauses mentioning it (so the part after
+    但是 outweighs the part before), then the strongest sentiment, then the earliest mention.
+    Without any keyword the text gets one ``other`` topic carrying the document's sentiment.
     """
-    keywords = topic_keywords()
     hits: dict[str, list[int]] = {}  # topic -> clause index per hit
     for ci, words in enumerate(ex.clause_words):
         for word in words:
-            topics = keywords.get(word)
+            topics = topics_of_token(word)
             if topics:
                 for topic in topics:
                     hits.setdefault(topic, []).append(ci)
@@ -84,7 +111,8 @@ def detect_topics(
     ranked = []
     for order, (topic, clauses) in enumerate(hits.items()):
         logits = []
-        for ci in dict.fromkeys(clauses):
+        distinct = list(dict.fromkeys(clauses))
+        for ci in distinct:
             if has_opinion(ci):
                 logits.append(clause_logits[ci])
             elif ci + 1 < ex.n_clauses and has_opinion(ci + 1):
@@ -92,7 +120,8 @@ def detect_topics(
             else:
                 logits.append(doc_logit)
         score = round(score_from_logit(sum(logits) / len(logits)), 4)
-        ranked.append((len(clauses), abs(score), -order, topic, score))
+        salience = sum(ex.clause_weight[ci] for ci in distinct)
+        ranked.append((salience, abs(score), -order, topic, score))
     topics = [
         TopicSentiment(topic, label_for(score, neutral_band), score)
         for *_, topic, score in ranked  # in order of first mention

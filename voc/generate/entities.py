@@ -324,6 +324,7 @@ def build_orders(
         if s.region != "online":
             physical_by_region.setdefault(s.region, []).append(i)
     horizon = window.days * 86400
+    online = [i for i, s in enumerate(stores) if s.region == "online"]
     cols: list[list[int]] = [[], [], [], [], [], []]
     t_col, c_col, a_col, st_col, sh_col, sku_col = cols
     for c in customers:
@@ -350,11 +351,12 @@ def build_orders(
                 shop = c.home_store if rng.random() < 0.85 else rng.choice(region_stores)
                 hour_cdf = STORE_HOUR_CDF
             else:
-                shop = c.fav_shop if rng.random() < 0.7 else rng.randrange(
-                    len(stores) - 8, len(stores))
+                shop = c.fav_shop if rng.random() < 0.7 else rng.choice(online)
                 hour_cdf = ONLINE_HOUR_CDF
             day = int(t // 86400)
             sec = day * 86400 + second_of_day(rng, hour_cdf)
+            if sec <= start:  # ordered on the day they registered: after registering
+                sec = min(horizon - 1, int(start) + rng.randint(60, 3600))
             target = c.aov * math.exp(rng.gauss(0, 0.35))
             pos = bisect.bisect_left(sorted_prices, target) + rng.randint(-2, 1)
             prod = by_price[min(len(by_price) - 1, max(0, pos))]
