@@ -46,7 +46,8 @@ dev: install  ## Dagster UI on http://127.0.0.1:3000
 lint: install  ## ruff and sqlfluff (also run by the test suite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	VOC_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint dbt_project/models
+	VOC_DUCKDB_PATH=:memory: DBT_TARGET_PATH=$(CURDIR)/dbt_project/target/sqlfluff \
+		$(BIN)/sqlfluff lint dbt_project/models
 
 clean:  ## remove generated data, the warehouse and Dagster's run history (keeps .venv)
 	rm -rf data .dagster dbt_project/target dbt_project/logs

@@ -57,9 +57,38 @@ def lexicon() -> dict[str, float]:
     return table
 
 
+_BREAK, _CONTRAST, _CONCESSIVE, _NEGATOR, _DEGREE, _POLARITY = range(6)
+
+
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, tuple[int, float]]:
+    """One lookup per token: its grammatical role and value (polarity wins over the rest,
+    contrast over polarity, as in the order of the checks this replaces)."""
+    roles: dict[str, tuple[int, float]] = {}
+    for word, scale in DEGREE.items():
+        roles[word] = (_DEGREE, scale)
+    for word in NEGATORS:
+        roles[word] = (_NEGATOR, 0.0)
+    for word, polarity in lexicon().items():
+        roles[word] = (_POLARITY, polarity)
+    for word in CONCESSIVE:
+        roles[word] = (_CONCESSIVE, 0.0)
+    for word in CONTRAST:
+        roles[word] = (_CONTRAST, 0.0)
+    for word in BREAKS:
+        roles[word] = (_BREAK, 0.0)
+    return roles
+
+
 @dataclass(slots=True)
 class Extracted:
-    """Features of one text; clause-indexed lists all have ``n_clauses`` entries."""
+    """Features of one text; clause-indexed lists all have ``n_clauses`` entries.
+
+    ``feats``/``feat_clause`` are filled for training; when scoring, ``extract`` is given the
+    model's weights and fills ``clause_sum`` (sum of weights per clause), ``clause_skip`` (the
+    part of it from excluded features) and ``clause_count`` instead, without building strings
+    it would only look up once.
+    """
 
     words: list[str] = field(default_factory=list)
     feats: list[str] = field(default_factory=list)
@@ -68,68 +97,150 @@ class Extracted:
     clause_weight: list[float] = field(default_factory=list)
     clause_pos: list[float] = field(default_factory=list)
     clause_neg: list[float] = field(default_factory=list)
+    clause_sum: list[float] = field(default_factory=list)
+    clause_skip: list[float] = field(default_factory=list)
+    clause_count: list[int] = field(default_factory=list)
+    n_feats: int = 0
 
     @property
     def n_clauses(self) -> int:
         return len(self.clause_words)
 
 
-def extract(tokens: list[str]) -> Extracted:
-    """Clauses, features and lexicon evidence of raw jieba tokens (see module docstring)."""
-    lex = lexicon()
+class TokenTable(dict[str, tuple]):
+    """Per-token facts for ``extract``, computed on first sight and kept (one lookup a token).
+
+    Entry: ``(kind, value, weight, weight_if_negated, excluded_weight, successors)``, where
+    ``kind`` is the grammatical role (-1 for a plain word), ``value`` the polarity or degree,
+    the weights are the model's unigram weights of ``tok`` and ``NOT_tok``, and ``successors``
+    maps the next token to the weight of the bigram. Without weights (training) all are zero.
+    """
+
+    MAX_ENTRIES = 500_000
+
+    def __init__(
+        self, weights: dict[str, float] | None = None, exclude: frozenset[str] = frozenset()
+    ) -> None:
+        super().__init__()
+        self.weights = weights or {}
+        self.exclude = exclude
+        successors: dict[str, dict[str, float]] = {}
+        for feat, w in self.weights.items():
+            first, sep, second = feat.partition(" ")
+            if sep:
+                successors.setdefault(first, {})[second] = w
+        self.successors = successors
+
+    def __missing__(self, tok: str) -> tuple:
+        role = _roles().get(tok)
+        if role is not None:
+            kind, value = role
+        else:
+            kind, value = (-1 if tok.isalnum() or is_word(tok) else _BREAK), 0.0
+        w = self.weights.get(tok, 0.0)
+        info = (
+            kind,
+            value,
+            w,
+            self.weights.get(NOT_PREFIX + tok, 0.0),
+            w if tok in self.exclude else 0.0,
+            self.successors.get(tok),
+        )
+        if len(self) < self.MAX_ENTRIES:
+            self[tok] = info
+        return info
+
+
+_TRAINING_TABLE = TokenTable()
+
+
+def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
+    """Clauses, features and lexicon evidence of raw jieba tokens (see module docstring).
+
+    Without a ``table`` the feature strings are recorded (training); with a model's table the
+    per-clause weight sums are accumulated instead (scoring). Both give the same logits.
+    """
+    record = table is None
+    if table is None:
+        table = _TRAINING_TABLE
     out = Extracted()
     words, feats, feat_clause = out.words, out.feats, out.feat_clause
     clause_words, clause_weight = out.clause_words, out.clause_weight
     clause_pos, clause_neg = out.clause_pos, out.clause_neg
+    clause_sum, clause_skip, clause_count = out.clause_sum, out.clause_skip, out.clause_count
 
     cur: list[str] = []  # words of the open clause
     pos = neg = 0.0
+    csum = cskip = 0.0
+    ccount = 0
     weight = 1.0
     neg_left = 0
     degree = 1.0
     prev = ""
+    prev_successors: dict[str, float] | None = None
     contrast_before = -1  # clauses with index < this come before the last contrast word
 
     for tok in tokens:
-        if tok in BREAKS or not is_word(tok):
+        kind, value, w_plain, w_not, w_skip, successors = table[tok]
+        if kind == _BREAK:
             if cur:
                 clause_words.append(cur)
                 clause_weight.append(weight)
                 clause_pos.append(pos)
                 clause_neg.append(neg)
-                cur, pos, neg, weight = [], 0.0, 0.0, 1.0
-            neg_left, degree, prev = 0, 1.0, ""
+                clause_sum.append(csum)
+                clause_skip.append(cskip)
+                clause_count.append(ccount)
+                cur, pos, neg, weight, csum, cskip, ccount = [], 0.0, 0.0, 1.0, 0.0, 0.0, 0
+            neg_left, degree, prev, prev_successors = 0, 1.0, "", None
             continue
-        if tok in CONTRAST:
+        if kind == _CONTRAST:
             if cur:
                 clause_words.append(cur)
                 clause_weight.append(weight)
                 clause_pos.append(pos)
                 clause_neg.append(neg)
-                cur, pos, neg, weight = [], 0.0, 0.0, 1.0
+                clause_sum.append(csum)
+                clause_skip.append(cskip)
+                clause_count.append(ccount)
+                cur, pos, neg, weight, csum, cskip, ccount = [], 0.0, 0.0, 1.0, 0.0, 0.0, 0
             contrast_before = len(clause_words)
-            neg_left, degree, prev = 0, 1.0, ""
-        elif tok in CONCESSIVE and not cur:
+            neg_left, degree, prev, prev_successors = 0, 1.0, "", None
+        elif kind == _CONCESSIVE and not cur:
             weight = CONCESSIVE_WEIGHT
 
-        clause = len(clause_words)
         words.append(tok)
         cur.append(tok)
         negated = neg_left > 0
-        if negated:
-            feats.append(NOT_PREFIX + tok)
-            neg_left -= 1
-        else:
-            feats.append(tok)
-        feat_clause.append(clause)
-        if prev:
-            feats.append(prev + " " + tok)
+        if record:
+            clause = len(clause_words)
+            if negated:
+                neg_left -= 1
+                feats.append(NOT_PREFIX + tok)
+            else:
+                feats.append(tok)
             feat_clause.append(clause)
+            if prev:
+                feats.append(prev + " " + tok)
+                feat_clause.append(clause)
+        else:
+            if negated:
+                neg_left -= 1
+                csum += w_not
+            else:
+                csum += w_plain
+                cskip += w_skip
+            if prev:
+                ccount += 2
+                if prev_successors is not None:
+                    csum += prev_successors.get(tok, 0.0)
+            else:
+                ccount += 1
         prev = tok
+        prev_successors = successors
 
-        polarity = lex.get(tok)
-        if polarity is not None:
-            value = polarity * degree
+        if kind == _POLARITY:
+            value *= degree
             if negated:
                 value *= NEGATION_FACTOR
             if value > 0:
@@ -137,17 +248,19 @@ def extract(tokens: list[str]) -> Extracted:
             else:
                 neg -= value
             degree, neg_left = 1.0, 0
-        elif tok in NEGATORS:
+        elif kind == _NEGATOR:
             neg_left = NEGATION_SCOPE
-        else:
-            scale = DEGREE.get(tok)
-            if scale is not None:
-                degree *= scale
+        elif kind == _DEGREE:
+            degree *= value
     if cur:
         clause_words.append(cur)
         clause_weight.append(weight)
         clause_pos.append(pos)
         clause_neg.append(neg)
+        clause_sum.append(csum)
+        clause_skip.append(cskip)
+        clause_count.append(ccount)
     for i in range(min(contrast_before, len(clause_weight))):
         clause_weight[i] *= PRE_CONTRAST_WEIGHT
+    out.n_feats = len(feats) if record else sum(clause_count)
     return out

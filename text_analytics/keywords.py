@@ -43,17 +43,28 @@ def _candidate(word: str, stop: frozenset[str]) -> bool:
     )
 
 
+class _WeightCache(dict[str, float]):
+    """Word -> IDF for keyword candidates, 0.0 for the rest; filled on first sight."""
+
+    def __missing__(self, word: str) -> float:
+        idf, median = idf_table()
+        value = idf.get(word, median) if _candidate(word, word_set(STOPWORDS)) else 0.0
+        if len(self) < 500_000:
+            self[word] = value
+        return value
+
+
+_weights = _WeightCache()
+
+
 def extract_keywords(words: list[str], k: int = TOP_K) -> list[str]:
     """Top ``k`` words by term frequency times IDF (ties broken by first occurrence)."""
-    idf, median = idf_table()
-    stop = word_set(STOPWORDS)
-    counts: dict[str, int] = {}
+    weights = _weights
+    scores: dict[str, float] = {}
     for word in words:
-        if word in counts:
-            counts[word] += 1
-        elif _candidate(word, stop):
-            counts[word] = 1
-    if not counts:
-        return []
-    ranked = sorted(counts, key=lambda w: counts[w] * idf.get(w, median), reverse=True)
-    return ranked[:k]
+        value = weights[word]
+        if value:
+            scores[word] = scores.get(word, 0.0) + value
+    if len(scores) <= 1:
+        return list(scores)
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:k]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from text_analytics._resources import MODEL_FILE, files_digest
-from text_analytics.features import Extracted
+from text_analytics.features import Extracted, TokenTable
 
 MODEL_FORMAT = "voc-sentiment-lr/1"
 #: Bumped when scoring code changes results without any resource file changing.
@@ -35,7 +35,7 @@ def dense_values(pos: float, neg: float) -> tuple[float, float]:
     return math.log1p(pos), math.log1p(neg)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SentimentModel:
     """Weights of the linear sentiment model plus the neutral band of its score."""
 
@@ -58,19 +58,12 @@ class SentimentModel:
         n_clauses = ex.n_clauses
         if n_clauses == 0:
             return self.bias, []
-        get = self.weights.get
-        sums = [0.0] * n_clauses
-        skipped = [0.0] * n_clauses
-        counts = [0] * n_clauses
-        for feat, clause in zip(ex.feats, ex.feat_clause):
-            w = get(feat)
-            counts[clause] += 1
-            if w is not None:
-                sums[clause] += w
-                if feat in clause_exclude:
-                    skipped[clause] += w
+        if ex.feats or not ex.clause_sum:
+            sums, skipped, counts = self._clause_sums(ex, clause_exclude)
+        else:  # extracted in scoring mode with these weights: sums are already there
+            sums, skipped, counts = ex.clause_sum, ex.clause_skip, ex.clause_count
         cw = ex.clause_weight
-        doc_bow = sum(s * c for s, c in zip(sums, cw)) / math.sqrt(len(ex.feats))
+        doc_bow = sum(s * c for s, c in zip(sums, cw)) / math.sqrt(ex.n_feats)
         pos = sum(p * c for p, c in zip(ex.clause_pos, cw))
         neg = sum(n * c for n, c in zip(ex.clause_neg, cw))
         lp, ln = dense_values(pos, neg)
@@ -81,6 +74,23 @@ class SentimentModel:
             bow = (s - x) / math.sqrt(k) if k else 0.0
             clauses.append(self.bias + bow + self.lex_pos * lp + self.lex_neg * ln)
         return doc, clauses
+
+    def _clause_sums(
+        self, ex: Extracted, clause_exclude: frozenset[str]
+    ) -> tuple[list[float], list[float], list[int]]:
+        """Per-clause weight sums from recorded feature strings (training-mode extraction)."""
+        get = self.weights.get
+        sums = [0.0] * ex.n_clauses
+        skipped = [0.0] * ex.n_clauses
+        counts = [0] * ex.n_clauses
+        for feat, clause in zip(ex.feats, ex.feat_clause):
+            w = get(feat)
+            counts[clause] += 1
+            if w is not None:
+                sums[clause] += w
+                if feat in clause_exclude:
+                    skipped[clause] += w
+        return sums, skipped, counts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +126,12 @@ class SentimentModel:
             neutral_band=float(data.get("neutral_band", DEFAULT_NEUTRAL_BAND)),
             meta=data.get("meta", {}),
         )
+
+
+@lru_cache(maxsize=4)
+def token_table(model: SentimentModel, exclude: frozenset[str]) -> TokenTable:
+    """The scoring-mode ``TokenTable`` of a model (built once per process)."""
+    return TokenTable(model.weights, exclude)
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ Order of steps, each on the output of the previous one:
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import re
@@ -25,7 +26,7 @@ import pandas as pd
 from text_analytics.clean import clean_text
 from text_analytics.features import Extracted, extract
 from text_analytics.keywords import extract_keywords
-from text_analytics.model import SentimentModel, get_model, model_version
+from text_analytics.model import SentimentModel, get_model, model_version, token_table
 from text_analytics.pii import mask_pii
 from text_analytics.script import Script, fold
 from text_analytics.sentiment import (
@@ -73,14 +74,22 @@ class Prepared:
     has_content: bool
 
 
-def prepare(text: str | None) -> Prepared:
-    """Steps 1-4 of the module docstring plus feature extraction."""
+def prepare(text: str | None, model: SentimentModel | None = None) -> Prepared:
+    """Steps 1-4 of the module docstring plus feature extraction.
+
+    With a ``model`` the features are scored while extracted (fast path); without one the
+    feature strings are recorded, as training needs them.
+    """
     cleaned = clean_text(text)
     masked, kinds = mask_pii(cleaned)
     script, simplified = fold(masked)
     has_content = _CONTENT_RE.search(simplified) is not None
     tokens = raw_tokens(simplified) if simplified else []
-    return Prepared(script, simplified, masked, tuple(kinds), extract(tokens), has_content)
+    if model is None:
+        extracted = extract(tokens)
+    else:
+        extracted = extract(tokens, token_table(model, neutral_topic_words()))
+    return Prepared(script, simplified, masked, tuple(kinds), extracted, has_content)
 
 
 def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[float]]:
@@ -124,7 +133,16 @@ def _analyse_prepared(p: Prepared) -> TextAnalysis:
 
 
 def _analyse_chunk(texts: list[str | None]) -> list[TextAnalysis]:
-    results = [_analyse_prepared(prepare(t)) for t in texts]
+    model = get_model()
+    # The objects made here hold no reference cycles; pausing the cyclic garbage collector
+    # saves it rescanning every result kept so far (about a tenth of the time on big batches).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        results = [_analyse_prepared(prepare(t, model)) for t in texts]
+    finally:
+        if paused:
+            gc.enable()
     for result, signature in zip(results, simhash_many([r.text_clean for r in results])):
         result.simhash = signature
     return results

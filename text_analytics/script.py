@@ -28,14 +28,10 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 FOLD_CONFIG = "tw2sp"
 
 
-def _char_class(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
-
-
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _char_sets() -> tuple[frozenset[str], frozenset[str]]:
     data = json.loads(SCRIPT_CHARS.read_text(encoding="utf-8"))
-    return _char_class(data["traditional_only"]), _char_class(data["simplified_only"])
+    return frozenset(data["traditional_only"]), frozenset(data["simplified_only"])
 
 
 @lru_cache(maxsize=1)
@@ -46,11 +42,11 @@ def _converter() -> opencc.OpenCC:
 def detect_script(text: str) -> Script:
     """``hant`` when traditional-only characters outnumber simplified-only ones, ``none``
     without CJK, else ``hans``."""
-    trad_re, simp_re = _patterns()
-    if trad_re.search(text) is None:
+    trad, simp = _char_sets()
+    if trad.isdisjoint(text):
         return "hans" if CJK_RE.search(text) else "none"
-    n_trad = len(trad_re.findall(text))
-    n_simp = len(simp_re.findall(text))
+    n_trad = sum(c in trad for c in text)
+    n_simp = sum(c in simp for c in text)
     return "hant" if n_trad > n_simp else "hans"
 
 
@@ -65,8 +61,7 @@ def fold(text: str) -> tuple[Script, str]:
     Mixed texts detected as ``hans`` are still folded when they contain traditional-only
     characters, so the tokenizer never sees ``質量`` next to ``质量``.
     """
-    trad_re, _ = _patterns()
-    script = detect_script(text)
-    if script == "hant" or (script == "hans" and trad_re.search(text) is not None):
-        return script, to_simplified(text)
-    return script, text
+    trad, _ = _char_sets()
+    if trad.isdisjoint(text):
+        return ("hans" if CJK_RE.search(text) else "none"), text
+    return detect_script(text), to_simplified(text)

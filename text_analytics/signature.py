@@ -16,7 +16,6 @@ import numpy as np
 
 SHINGLE = 3
 _DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_BITS = np.arange(64, dtype=np.uint64)
 _MASK64 = (1 << 64) - 1
 
 
@@ -54,13 +53,15 @@ def simhash_many(texts: Sequence[str]) -> list[int]:
     if not keys:
         return result
     lengths = np.array([len(k) for k in keys])
-    hashes = _splitmix64(np.concatenate(keys))
-    bits = ((hashes[:, None] >> _BITS) & np.uint64(1)).astype(np.int32) * 2 - 1
+    hashes = _splitmix64(np.concatenate(keys)).astype("<u8")
+    # One row of 64 bits per shingle (byte order fixed little-endian, so results do not depend
+    # on the machine), counted per text; a bit is set where most shingles have it.
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    votes = np.add.reduceat(bits, starts, axis=0)  # (n_texts, 64)
-    weights = (np.uint64(1) << _BITS)
-    signed = ((votes > 0).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64).view(np.int64)
-    for owner, value in zip(owners, signed.tolist()):
+    ones = np.add.reduceat(bits, starts, axis=0, dtype=np.int32)  # (n_texts, 64)
+    majority = (2 * ones > lengths[:, None]).astype(np.uint8)
+    packed = np.packbits(majority, axis=1, bitorder="little").view("<u8").view("<i8").ravel()
+    for owner, value in zip(owners, packed.tolist()):
         result[owner] = value
     return result
 

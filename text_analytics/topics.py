@@ -42,21 +42,32 @@ def neutral_topic_words() -> frozenset[str]:
     return frozenset(w for w in topic_keywords() if w not in polar)
 
 
-@lru_cache(maxsize=200_000)
+class _TokenTopics(dict[str, tuple[str, ...]]):
+    """Memo of ``topics_of_token`` (a dict lookup per token instead of a function call)."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        keywords = topic_keywords()
+        found = keywords.get(token)
+        if found is None:
+            found = ()
+            if len(token) >= 3:
+                topics: list[str] = []
+                for word, word_topics in keywords.items():
+                    if len(word) >= 2 and word in token:
+                        topics.extend(t for t in word_topics if t not in topics)
+                found = tuple(topics)
+        if len(self) < 500_000:
+            self[token] = found
+        return found
+
+
+_token_topics = _TokenTopics()
+
+
 def topics_of_token(token: str) -> tuple[str, ...]:
     """Topics of a token: its own keyword entry, else those of keywords of two characters or
     more that it contains (jieba keeps compounds such as 商品质量 or 物流公司 whole)."""
-    keywords = topic_keywords()
-    found = keywords.get(token)
-    if found is not None:
-        return found
-    if len(token) < 3:
-        return ()
-    topics: list[str] = []
-    for word, word_topics in keywords.items():
-        if len(word) >= 2 and word in token:
-            topics.extend(t for t in word_topics if t not in topics)
-    return tuple(topics)
+    return _token_topics[token]
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +100,11 @@ def detect_topics(
     但是 outweighs the part before), then the strongest sentiment, then the earliest mention.
     Without any keyword the text gets one ``other`` topic carrying the document's sentiment.
     """
+    token_topics = _token_topics
     hits: dict[str, list[int]] = {}  # topic -> clause index per hit
     for ci, words in enumerate(ex.clause_words):
         for word in words:
-            topics = topics_of_token(word)
+            topics = token_topics[word]
             if topics:
                 for topic in topics:
                     hits.setdefault(topic, []).append(ci)

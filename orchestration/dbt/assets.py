@@ -30,3 +30,16 @@ def dbt_transform_assets(
 ):
     yield from _build(context, dbt, warehouse)
 
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select="path:models/marts path:seeds",
+    dagster_dbt_translator=VocDbtTranslator(),
+    name="dbt_marts",
+)
+def dbt_mart_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    yield from _build(context, dbt, warehouse)

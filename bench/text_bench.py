@@ -1,0 +1,139 @@
+"""Throughput of the text analytics scoring path against bare jieba, plus the accuracy table.
+
+    .venv/bin/python bench/text_bench.py [N_TEXTS]
+
+Texts: the labelled corpus (``../shared/data/sentiment``) repeated and shuffled to ``n_texts``,
+or a synthetic fallback when it is absent. Timings interleave bare ``jieba.lcut`` and the full
+path block by block, so load from other work on the machine hits both alike; each figure is the
+sum over blocks after both have been warmed up. SnowNLP (bench dependency group, not a product
+dependency) is timed on a sample when installed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+BLOCKS = 5
+SNOWNLP_SAMPLE = 2_000
+_SYNTHETIC_PARTS = (
+    ("物流很快", "快递三天才到", "包装很严实", "客服态度很好", "客服爱答不理", "价格实惠"),
+    ("质量不错", "用了两天就坏了", "性价比很高", "app老是闪退", "门店环境干净", "退款一直没处理"),
+    ("会回购的", "再也不买了", "总体满意", "非常失望", "还行吧", "推荐给朋友"),
+)
+
+
+def load_texts(n_texts: int, seed: int = 7) -> tuple[list[str], str]:
+    """``n_texts`` texts and where they came from."""
+    from text_analytics.evaluate import CorpusMissingError, load_corpus
+
+    rng = random.Random(seed)
+    try:
+        base = load_corpus()["text"].tolist()
+        source = "online_shopping_7_cats.csv"
+    except CorpusMissingError:
+        base = [
+            "，".join(rng.choice(part) for part in _SYNTHETIC_PARTS) + "。"
+            for _ in range(5_000)
+        ]
+        source = "synthetic (corpus absent)"
+    texts: list[str] = []
+    while len(texts) < n_texts:
+        block = base[:]
+        rng.shuffle(block)
+        texts.extend(block)
+    return texts[:n_texts], source
+
+
+def _timed(fn: Callable[[list[str]], Any], texts: list[str]) -> float:
+    started = time.perf_counter()
+    fn(texts)
+    return time.perf_counter() - started
+
+
+def _rates(seconds: float, n: int, chars: int) -> dict[str, float]:
+    return {
+        "seconds": round(seconds, 3),
+        "texts_per_s": round(n / seconds, 1),
+        "chars_per_s": round(chars / seconds, 1),
+    }
+
+
+def run(n_texts: int = 100_000) -> dict[str, Any]:
+    """Measure and return the figures (also the accuracy table from ``evaluation.json``)."""
+    import jieba
+
+    from text_analytics import MODEL_VERSION, analyse_batch, warm_up
+    from text_analytics._resources import EVALUATION_FILE
+
+    texts, source = load_texts(n_texts)
+    chars = sum(map(len, texts))
+    warm_up()  # loads jieba (with the user dictionary), the model and the IDF table
+
+    def bare(block: list[str]) -> None:
+        lcut = jieba.lcut
+        [lcut(t) for t in block]
+
+    def full(block: list[str]) -> None:
+        analyse_batch(block, processes=1)
+
+    warm = texts[:2_000]
+    bare(warm)
+    full(warm)
+    size = -(-len(texts) // BLOCKS)
+    t_bare = t_full = 0.0
+    for start in range(0, len(texts), size):
+        block = texts[start : start + size]
+        t_bare += _timed(bare, block)
+        t_full += _timed(full, block)
+    t_two = _timed(lambda b: analyse_batch(b, processes=2), texts)
+
+    result: dict[str, Any] = {
+        "n_texts": len(texts),
+        "chars": chars,
+        "mean_chars": round(chars / len(texts), 1),
+        "source": source,
+        "model_version": MODEL_VERSION,
+        "bare_jieba_lcut": _rates(t_bare, len(texts), chars),
+        "full_path_1_process": _rates(t_full, len(texts), chars),
+        "full_path_2_processes": _rates(t_two, len(texts), chars),
+    }
+    result["ratio_full_to_jieba"] = round(t_bare / t_full, 3)
+    result["scaling_2_processes"] = round(t_full / t_two, 3)
+
+    try:
+        from snownlp import SnowNLP
+    except ImportError:
+        result["snownlp"] = {"note": "snownlp not installed (uv sync --group bench); skipped"}
+    else:
+        sample = texts[:SNOWNLP_SAMPLE]
+        sample_chars = sum(map(len, sample))
+        started = time.perf_counter()
+        for text in sample:
+            SnowNLP(text).sentiments  # noqa: B018 - the property does the work
+        result["snownlp"] = _rates(time.perf_counter() - started, len(sample), sample_chars)
+        result["snownlp"]["n_texts"] = len(sample)
+
+    if EVALUATION_FILE.exists():
+        result["accuracy"] = json.loads(EVALUATION_FILE.read_text(encoding="utf-8"))
+    return result
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[1]) if len(argv) > 1 else 100_000
+    result = run(n)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

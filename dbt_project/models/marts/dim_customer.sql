@@ -1,0 +1,236 @@
+{#
+    One row per customer: order history, churn status, segment and churn risk. Windows,
+    segment rules and risk weights are dbt vars (dbt_project.yml), documented there.
+#}
+
+{% set window = var('churn_window_days') %}
+{% set feedback_days = var('churn_risk_feedback_days') %}
+{% set w = var('churn_risk_weights') %}
+
+with
+
+customers as (
+    select * from {{ ref('stg_crm_customer') }}
+),
+
+horizon as (
+    select as_of_date from {{ ref('int_data_horizon') }}
+),
+
+orders as (
+    select
+        customer_id,
+        min(order_date) as first_order_date,
+        max(order_date) as last_order_date,
+        sum(paid_orders) as orders,
+        sum(paid_amount) as revenue,
+        sum(paid_amount) / sum(paid_orders) as avg_order_value
+    from {{ ref('int_paid_order_days') }}
+    group by 1
+),
+
+order_timestamps as (
+    select
+        customer_id,
+        min(ordered_at) as first_order_at,
+        max(ordered_at) as last_order_at
+    from {{ ref('stg_order') }}
+    where status = 'paid'
+    group by 1
+),
+
+recent_orders as (
+    select
+        order_days.customer_id,
+        sum(order_days.paid_orders) as orders_last_365d
+    from {{ ref('int_paid_order_days') }} as order_days
+    cross join horizon
+    where order_days.order_date > {{ dbt.dateadd('day', -365, 'horizon.as_of_date') }}
+    group by 1
+),
+
+latest_churn as (
+    select
+        customer_id,
+        max(churn_date) as churn_date
+    from {{ ref('int_customer_churn_events') }}
+    group by 1
+),
+
+feedback as (
+    select
+        fct.customer_id,
+        fct.source,
+        fct.touchpoint,
+        fct.day,
+        fct.sentiment_label,
+        fct.survey_type,
+        fct.survey_score,
+        fct.created_at
+    from {{ ref('fct_feedback') }} as fct
+    where fct.customer_id is not null
+),
+
+feedback_profile as (
+    select
+        customer_id,
+        count(*) as feedback_items,
+        avg(
+            case when source in ('app_review', 'social') or touchpoint = 'app' then 1.0 else 0.0 end
+        ) as digital_share
+    from feedback
+    group by 1
+),
+
+topic_counts as (
+    select
+        customer_id,
+        topic,
+        count(*) as mentions
+    from {{ ref('fct_feedback_topic') }}
+    where customer_id is not null
+    group by 1, 2
+),
+
+top_topic as (
+    select
+        customer_id,
+        max(case when topic = 'price' then mentions else 0 end) as price_mentions,
+        max(case when topic != 'price' then mentions else 0 end) as other_topic_mentions
+    from topic_counts
+    group by 1
+),
+
+recent_feedback as (
+    select
+        feedback.customer_id,
+        avg(case when feedback.sentiment_label = 'negative' then 1.0 else 0.0 end)
+            as negative_share
+    from feedback
+    cross join horizon
+    where
+        feedback.day > {{ dbt.dateadd('day', -feedback_days, 'horizon.as_of_date') }}
+        and feedback.sentiment_label is not null
+    group by 1
+),
+
+latest_nps as (
+    select
+        customer_id,
+        survey_score,
+        row_number() over (partition by customer_id order by created_at desc) as recency_rank
+    from feedback
+    cross join horizon
+    where
+        survey_type = 'nps'
+        and survey_score is not null
+        and day > {{ dbt.dateadd('day', -feedback_days, 'horizon.as_of_date') }}
+),
+
+aov_rank as (
+    select
+        customer_id,
+        percent_rank() over (order by avg_order_value) as aov_percentile
+    from orders
+),
+
+assembled as (
+    select
+        customers.customer_id,
+        customers.registered_at,
+        customers.birth_year,
+        customers.city,
+        customers.tier,
+        customers.closed_at,
+        horizon.as_of_date,
+        {{ dbt.datediff('customers.registered_at', 'horizon.as_of_date', 'day') }}
+            as days_since_registration,
+        extract(year from horizon.as_of_date) - customers.birth_year as age,
+        order_timestamps.first_order_at,
+        order_timestamps.last_order_at,
+        orders.last_order_date,
+        coalesce(orders.orders, 0) as orders,
+        coalesce(orders.revenue, 0) as revenue,
+        orders.avg_order_value,
+        aov_rank.aov_percentile,
+        coalesce(recent_orders.orders_last_365d, 0) as orders_last_365d,
+        coalesce(feedback_profile.feedback_items, 0) as feedback_items,
+        coalesce(feedback_profile.digital_share, 0) as digital_share,
+        coalesce(top_topic.price_mentions > 0
+            and top_topic.price_mentions > top_topic.other_topic_mentions, false)
+            as price_is_top_topic,
+        coalesce(recent_feedback.negative_share, 0) as recent_negative_share,
+        coalesce(latest_nps.survey_score <= 6, false) as latest_nps_is_detractor,
+        latest_churn.churn_date as latest_churn_date
+    from customers
+    cross join horizon
+    left join orders on customers.customer_id = orders.customer_id
+    left join order_timestamps on customers.customer_id = order_timestamps.customer_id
+    left join recent_orders on customers.customer_id = recent_orders.customer_id
+    left join latest_churn on customers.customer_id = latest_churn.customer_id
+    left join feedback_profile on customers.customer_id = feedback_profile.customer_id
+    left join top_topic on customers.customer_id = top_topic.customer_id
+    left join recent_feedback on customers.customer_id = recent_feedback.customer_id
+    left join latest_nps
+        on customers.customer_id = latest_nps.customer_id and latest_nps.recency_rank = 1
+    left join aov_rank on customers.customer_id = aov_rank.customer_id
+),
+
+scored as (
+    select
+        *,
+        latest_churn_date is not null and latest_churn_date > last_order_date as is_churned,
+        case
+            when last_order_date is null then 1.0
+            else least(
+                {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} / {{ window }}.0, 1.0
+            )
+        end as recency_score,
+        1.0 / (1 + orders_last_365d) as frequency_score
+    from assembled
+)
+
+select
+    customer_id,
+    case
+        when
+            age < {{ var('digital_native_max_age') }}
+            and digital_share > {{ var('digital_native_min_share') }}
+            then 'digital_native'
+        when aov_percentile >= 1 - {{ var('quality_seeker_top_share') }} then 'quality_seeker'
+        when
+            price_is_top_topic
+            or aov_percentile <= {{ var('value_seeker_bottom_share') }}
+            then 'value_seeker'
+        else 'mainstream'
+    end as segment,
+    registered_at,
+    birth_year,
+    age,
+    city,
+    tier,
+    first_order_at,
+    last_order_at,
+    orders,
+    revenue,
+    avg_order_value,
+    orders_last_365d,
+    feedback_items,
+    digital_share,
+    price_is_top_topic,
+    is_churned,
+    case when is_churned then latest_churn_date end as churned_at,
+    closed_at,
+    recency_score,
+    frequency_score,
+    recent_negative_share,
+    latest_nps_is_detractor,
+    round(
+        {{ w.recency }} * recency_score
+        + {{ w.frequency }} * frequency_score
+        + {{ w.negative }} * recent_negative_share
+        + {{ w.detractor }} * case when latest_nps_is_detractor then 1.0 else 0.0 end,
+        4
+    ) as churn_risk,
+    as_of_date
+from scored

@@ -1,0 +1,63 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='feedback_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+{#
+    One row per feedback item with its text-analytics scores. Incremental: each run
+    replaces the items delivered or rescored since the last one (a correction, or a new model
+    version), so a nightly run costs what arrived, and a full refresh gives the same rows.
+#}
+
+with
+
+feedback as (
+    select * from {{ ref('int_feedback_unioned') }}
+),
+
+scores as (
+    select * from {{ source('text_analytics', 'feedback_scores') }}
+),
+
+joined as (
+    select
+        feedback.feedback_id,
+        feedback.source,
+        feedback.source_record_id,
+        feedback.platform,
+        feedback.customer_id,
+        feedback.author_id,
+        feedback.store_id,
+        feedback.sku,
+        feedback.created_at,
+        {{ business_date('feedback.created_at') }} as day,
+        feedback.rating_5,
+        feedback.survey_type,
+        feedback.survey_score,
+        feedback.touchpoint,
+        scores.text_clean,
+        scores.script,
+        scores.sentiment_label,
+        scores.sentiment_score,
+        scores.primary_topic,
+        scores.keywords,
+        scores.simhash,
+        scores.model_version,
+        feedback._loaded_at,
+        scores.scored_at
+    from feedback
+    left join scores
+        on feedback.feedback_id = scores.feedback_id
+)
+
+select * from joined
+{% if is_incremental() %}
+    where
+        _loaded_at > (select max(_loaded_at) from {{ this }})
+        or scored_at > (select max(scored_at) from {{ this }})
+        or feedback_id not in (select feedback_id from {{ this }})
+{% endif %}

@@ -1,0 +1,252 @@
+{#
+    Did each improvement action work? For an action launched on day L on a topic, in its
+    scope (channel and/or store), compare the windows [L - n, L) and [L, L + n)
+    (n = impact_window_days) on four metrics (MARTS.md):
+      negative_share        share of the topic's mentions that are negative (two-proportion z)
+      topic_volume_per_day  the topic's mentions per day (Welch's t over daily counts)
+      csat_pct              top-two-box CSAT of surveys at the scope's touchpoints (z)
+      nps                   NPS of those surveys (the NPS z-test of MARTS.md)
+    The control is the same windows outside the scope; did_estimate = delta - control_delta.
+    Significant: p < significance_level and both windows have impact_min_observations.
+#}
+
+{% set days = var('impact_window_days') %}
+
+with
+
+actions as (
+    select * from {{ ref('int_improvement_actions') }}
+),
+
+scope_touchpoints as (
+    select * from {{ ref('scope_touchpoints') }}
+),
+
+mentions as (
+    select
+        actions.action_id,
+        case when topics.day < actions.launch_date then 'before' else 'after' end as period,
+        (actions.scope_channel = 'all' or topics.source = actions.scope_channel)
+        and (actions.scope_store_id is null or topics.store_id = actions.scope_store_id)
+            as in_scope,
+        topics.day,
+        case when topics.topic_sentiment_label = 'negative' then 1.0 else 0.0 end as is_negative
+    from actions
+    inner join {{ ref('fct_feedback_topic') }} as topics
+        on
+            topics.topic = actions.topic
+            and topics.day >= actions.before_start
+            and topics.day < actions.after_end
+),
+
+answers as (
+    select
+        actions.action_id,
+        survey.survey_type,
+        survey.score,
+        case
+            when {{ business_date('survey.created_at') }} < actions.launch_date then 'before'
+            else 'after'
+        end as period,
+        (
+            actions.scope_channel = 'all'
+            or coalesce(survey.touchpoint, 'unknown') in (
+                select scope_touchpoints.touchpoint from scope_touchpoints
+                where scope_touchpoints.scope_channel = actions.scope_channel
+            )
+        )
+        and (actions.scope_store_id is null or survey.store_id = actions.scope_store_id)
+            as in_scope
+    from actions
+    inner join {{ ref('stg_survey') }} as survey
+        on
+            {{ business_date('survey.created_at') }} >= actions.before_start
+            and {{ business_date('survey.created_at') }} < actions.after_end
+            and survey.is_answered
+            and survey.survey_type in ('csat', 'nps')
+),
+
+-- Every (action, day, scope) so that days without a mention count as zero.
+action_days as (
+    select
+        actions.action_id,
+        actions.launch_date,
+        cast(spine.day as date) as day,
+        scopes.in_scope
+    from actions
+    cross join generate_series(
+        actions.before_start, {{ dbt.dateadd('day', -1, 'actions.after_end') }}, interval 1 day
+    ) as spine (day)
+    cross join (select true as in_scope union all select false as in_scope) as scopes
+),
+
+daily_volume as (
+    select
+        action_days.action_id,
+        case when action_days.day < action_days.launch_date then 'before' else 'after' end
+            as period,
+        action_days.in_scope,
+        count(mentions.day) as mentions
+    from action_days
+    left join mentions
+        on
+            action_days.action_id = mentions.action_id
+            and action_days.day = mentions.day
+            and action_days.in_scope = mentions.in_scope
+    group by action_days.action_id, action_days.day, action_days.launch_date, action_days.in_scope
+),
+
+-- One row per action x metric x period x scope: n, and the sufficient statistics.
+observations as (
+    select
+        action_id, 'negative_share' as metric, period, in_scope,
+        count(*) as n, sum(is_negative) as hits, 0 as misses,
+        sum(is_negative) as value_sum, sum(is_negative * is_negative) as value_sum_sq
+    from mentions
+    group by 1, 2, 3, 4
+    union all
+    select
+        action_id, 'topic_volume_per_day', period, in_scope,
+        count(*), 0, 0, sum(mentions), sum(mentions * mentions)
+    from daily_volume
+    group by 1, 2, 3, 4
+    union all
+    select
+        action_id, 'csat_pct', period, in_scope,
+        count(*), count(case when score >= 4 then 1 end), 0,
+        count(case when score >= 4 then 1 end), count(case when score >= 4 then 1 end)
+    from answers
+    where survey_type = 'csat'
+    group by 1, 2, 3, 4
+    union all
+    select
+        action_id, 'nps', period, in_scope,
+        count(*), count(case when score >= 9 then 1 end), count(case when score <= 6 then 1 end),
+        0, 0
+    from answers
+    where survey_type = 'nps'
+    group by 1, 2, 3, 4
+),
+
+valued as (
+    select
+        *,
+        case metric
+            when 'negative_share' then 1.0 * hits / nullif(n, 0)
+            when 'csat_pct' then 100.0 * hits / nullif(n, 0)
+            when 'nps' then 100.0 * (hits - misses) / nullif(n, 0)
+            else 1.0 * value_sum / nullif(n, 0)
+        end as value,
+        -- Sample variance of the daily counts (Welch) or of the NPS score (MARTS.md).
+        case metric
+            when 'topic_volume_per_day' then
+                (value_sum_sq - 1.0 * value_sum * value_sum / n) / nullif(n - 1, 0)
+            when 'nps' then
+                1.0 * hits / n + 1.0 * misses / n - power(1.0 * (hits - misses) / n, 2)
+        end as variance
+    from observations
+),
+
+metrics as (
+    select distinct
+        actions.action_id,
+        metric_names.metric
+    from actions
+    cross join (
+        select 'negative_share' as metric
+        union all select 'topic_volume_per_day'
+        union all select 'csat_pct'
+        union all select 'nps'
+    ) as metric_names
+),
+
+paired as (
+    select
+        metrics.action_id,
+        metrics.metric,
+        before.n as n_before,
+        after.n as n_after,
+        before.hits as hits_before,
+        after.hits as hits_after,
+        before.value as before_value,
+        after.value as after_value,
+        after.value - before.value as delta,
+        before.variance as variance_before,
+        after.variance as variance_after,
+        control_after.value - control_before.value as control_delta
+    from metrics
+    left join valued as before
+        on before.action_id = metrics.action_id and before.metric = metrics.metric
+        and before.period = 'before' and before.in_scope
+    left join valued as after
+        on after.action_id = metrics.action_id and after.metric = metrics.metric
+        and after.period = 'after' and after.in_scope
+    left join valued as control_before
+        on control_before.action_id = metrics.action_id
+        and control_before.metric = metrics.metric
+        and control_before.period = 'before' and not control_before.in_scope
+    left join valued as control_after
+        on control_after.action_id = metrics.action_id
+        and control_after.metric = metrics.metric
+        and control_after.period = 'after' and not control_after.in_scope
+),
+
+tested as (
+    select
+        *,
+        case
+            when metric in ('negative_share', 'csat_pct') then
+                (1.0 * hits_after / n_after - 1.0 * hits_before / n_before)
+                / nullif(sqrt(
+                    (1.0 * (hits_before + hits_after) / (n_before + n_after))
+                    * (1 - 1.0 * (hits_before + hits_after) / (n_before + n_after))
+                    * (1.0 / n_before + 1.0 / n_after)
+                ), 0)
+            when metric = 'nps' then
+                (delta / 100.0)
+                / nullif(sqrt(variance_before / n_before + variance_after / n_after), 0)
+            else
+                delta / nullif(sqrt(variance_before / n_before + variance_after / n_after), 0)
+        end as test_statistic
+    from paired
+),
+
+final as (
+select
+    tested.action_id,
+    tested.metric,
+    actions.title,
+    actions.topic,
+    actions.scope_channel,
+    actions.scope_store_id,
+    actions.launch_date,
+    tested.before_value,
+    tested.after_value,
+    tested.delta,
+    coalesce(tested.n_before, 0) as n_before,
+    coalesce(tested.n_after, 0) as n_after,
+    case when tested.metric = 'topic_volume_per_day' then 'welch_t' else 'z' end as test,
+    tested.test_statistic,
+    case
+        when tested.metric = 'topic_volume_per_day' then
+            {{ p_value_from_t('tested.test_statistic',
+                welch_df('tested.variance_before', 'tested.n_before',
+                         'tested.variance_after', 'tested.n_after')) }}
+        else {{ p_value_from_z('tested.test_statistic') }}
+    end as p_value,
+    tested.control_delta,
+    tested.delta - tested.control_delta as did_estimate
+from tested
+inner join actions
+    on tested.action_id = actions.action_id
+)
+
+select
+    *,
+    coalesce(
+        p_value < {{ var('significance_level') }}
+        and n_before >= {{ var('impact_min_observations') }}
+        and n_after >= {{ var('impact_min_observations') }},
+        false
+    ) as is_significant
+from final
