@@ -48,3 +48,35 @@
             0
         ))
 {%- endmacro %}
+
+{# Pooled two-proportion z statistic: hits h out of n in each window. #}
+{% macro two_proportion_z(h1, n1, h2, n2) -%}
+    ((1.0 * ({{ h2 }}) / ({{ n2 }}) - 1.0 * ({{ h1 }}) / ({{ n1 }}))
+        / nullif(sqrt(
+            (1.0 * (({{ h1 }}) + ({{ h2 }})) / (({{ n1 }}) + ({{ n2 }})))
+            * (1 - 1.0 * (({{ h1 }}) + ({{ h2 }})) / (({{ n1 }}) + ({{ n2 }})))
+            * (1.0 / ({{ n1 }}) + 1.0 / ({{ n2 }}))
+        ), 0))
+{%- endmacro %}
+
+{#
+    z statistic comparing two NPS figures (MARTS.md): (nps2 - nps1) / sqrt(var1/n1 + var2/n2)
+    with var = p + d - (p - d)^2 on the unadjusted promoter and detractor shares.
+#}
+{% macro nps_z(promoters1, detractors1, n1, promoters2, detractors2, n2) -%}
+    {%- set p1 = '(1.0 * (' ~ promoters1 ~ ') / (' ~ n1 ~ '))' -%}
+    {%- set d1 = '(1.0 * (' ~ detractors1 ~ ') / (' ~ n1 ~ '))' -%}
+    {%- set p2 = '(1.0 * (' ~ promoters2 ~ ') / (' ~ n2 ~ '))' -%}
+    {%- set d2 = '(1.0 * (' ~ detractors2 ~ ') / (' ~ n2 ~ '))' -%}
+    (({{ p2 }} - {{ d2 }} - ({{ p1 }} - {{ d1 }}))
+        / nullif(sqrt(
+            ({{ p1 }} + {{ d1 }} - power({{ p1 }} - {{ d1 }}, 2)) / ({{ n1 }})
+            + ({{ p2 }} + {{ d2 }} - power({{ p2 }} - {{ d2 }}, 2)) / ({{ n2 }})
+        ), 0))
+{%- endmacro %}
+
+{# Welch's t statistic from two means, sample variances and sizes. #}
+{% macro welch_t(mean1, var1, n1, mean2, var2, n2) -%}
+    ((({{ mean2 }}) - ({{ mean1 }}))
+        / nullif(sqrt(({{ var1 }}) / ({{ n1 }}) + ({{ var2 }}) / ({{ n2 }})), 0))
+{%- endmacro %}

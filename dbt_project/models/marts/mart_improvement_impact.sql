@@ -137,12 +137,10 @@ valued as (
             when 'nps' then 100.0 * (hits - misses) / nullif(n, 0)
             else 1.0 * value_sum / nullif(n, 0)
         end as value,
-        -- Sample variance of the daily counts (Welch) or of the NPS score (MARTS.md).
+        -- Sample variance of the daily counts, for Welch's test.
         case metric
             when 'topic_volume_per_day' then
                 (value_sum_sq - 1.0 * value_sum * value_sum / n) / nullif(n - 1, 0)
-            when 'nps' then
-                1.0 * hits / n + 1.0 * misses / n - power(1.0 * (hits - misses) / n, 2)
         end as variance
     from observations
 ),
@@ -168,6 +166,8 @@ paired as (
         after.n as n_after,
         before.hits as hits_before,
         after.hits as hits_after,
+        before.misses as misses_before,
+        after.misses as misses_after,
         before.value as before_value,
         after.value as after_value,
         after.value - before.value as delta,
@@ -196,17 +196,13 @@ tested as (
         *,
         case
             when metric in ('negative_share', 'csat_pct') then
-                (1.0 * hits_after / n_after - 1.0 * hits_before / n_before)
-                / nullif(sqrt(
-                    (1.0 * (hits_before + hits_after) / (n_before + n_after))
-                    * (1 - 1.0 * (hits_before + hits_after) / (n_before + n_after))
-                    * (1.0 / n_before + 1.0 / n_after)
-                ), 0)
+                {{ two_proportion_z('hits_before', 'n_before', 'hits_after', 'n_after') }}
             when metric = 'nps' then
-                (delta / 100.0)
-                / nullif(sqrt(variance_before / n_before + variance_after / n_after), 0)
+                {{ nps_z('hits_before', 'misses_before', 'n_before',
+                         'hits_after', 'misses_after', 'n_after') }}
             else
-                delta / nullif(sqrt(variance_before / n_before + variance_after / n_after), 0)
+                {{ welch_t('before_value', 'variance_before', 'n_before',
+                           'after_value', 'variance_after', 'n_after') }}
         end as test_statistic
     from paired
 ),
