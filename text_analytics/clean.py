@@ -36,6 +36,8 @@ def _width_table() -> dict[int, int | None]:
 
 
 _WIDTH = _width_table()
+_WIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
+_WS_FIX_RE = re.compile(r"\s\s|[^\S ]")  # anything _WS_RE would change inside the text
 
 
 def clean_text(text: str | None) -> str:
@@ -51,5 +53,8 @@ def clean_text(text: str | None) -> str:
     if "<" in text:
         text = _BREAK_TAG_RE.sub(" ", text)
         text = _TAG_RE.sub("", text)
-    text = text.translate(_WIDTH)
-    return _WS_RE.sub(" ", text).strip()
+    if _WIDTH_RE.search(text) is not None:
+        text = text.translate(_WIDTH)
+    if _WS_FIX_RE.search(text) is not None:
+        text = _WS_RE.sub(" ", text)
+    return text.strip()

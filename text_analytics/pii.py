@@ -24,6 +24,9 @@ _NB = r"(?<![0-9A-Za-z_\-/])(?<!\d\.)"
 _NA = r"(?![0-9A-Za-z_\-]|\.\d)"
 
 _PREFILTER = re.compile(r"[\d@]|https?:|www\.", re.IGNORECASE)
+# Every number kind below has at least eight digits in a row (single separators allowed);
+# "(02)2345-6789" has eight after the area code.
+_LONG_NUMBER = re.compile(r"\d(?:[ \-]?\d){7}")
 
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE)
 _EMAIL = re.compile(
@@ -132,9 +135,13 @@ def mask_pii(text: str) -> tuple[str, list[str]]:
 
         text = pattern.sub(repl, text)
 
-    substitute(_URL, "URL")
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered:
+        substitute(_URL, "URL")
     if "@" in text:
         substitute(_EMAIL, "EMAIL")
+    if _LONG_NUMBER.search(text) is None:
+        return text, found
     substitute(_CN_ID, "ID_CARD", lambda m: cn_id_valid(m.group(0)))
     substitute(
         _TW_ID,

@@ -33,35 +33,36 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
 
 
 def simhash_many(texts: Sequence[str]) -> list[int]:
-    """Signed 64-bit SimHash of each text (0 for a text with nothing to sign)."""
-    keys: list[np.ndarray] = []
-    owners: list[int] = []
-    for i, text in enumerate(texts):
-        sig = signature_text(text)
-        if not sig:
-            continue
-        codes = np.frombuffer(sig.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        if len(codes) < SHINGLE:
-            codes = np.concatenate([codes, np.zeros(SHINGLE - len(codes), dtype=np.uint64)])
-        # Code points are < 2**21, so three of them pack exactly into 63 bits.
-        packed = (
-            codes[:-2] | (codes[1:-1] << np.uint64(21)) | (codes[2:] << np.uint64(42))
-        )
-        keys.append(packed)
-        owners.append(i)
+    """Signed 64-bit SimHash of each text (0 for a text with nothing to sign).
+
+    All texts are hashed in one go: their signature texts are concatenated (short ones padded
+    to one shingle with NULs, which no signature text contains), every window of three code
+    points is packed and hashed, and windows that straddle two texts are dropped.
+    """
+    sigs = [signature_text(t) for t in texts]
+    owners = [i for i, sig in enumerate(sigs) if sig]
     result = [0] * len(texts)
-    if not keys:
+    if not owners:
         return result
-    lengths = np.array([len(k) for k in keys])
-    hashes = _splitmix64(np.concatenate(keys)).astype("<u8")
+    parts = [sigs[i] if len(sigs[i]) >= SHINGLE else sigs[i].ljust(SHINGLE, "\0") for i in owners]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    codes = np.frombuffer("".join(parts).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    # Code points are < 2**21, so three of them pack exactly into 63 bits.
+    packed = codes[:-2] | (codes[1:-1] << np.uint64(21)) | (codes[2:] << np.uint64(42))
+    ends = np.cumsum(lengths)
+    valid = np.ones(len(packed), dtype=bool)
+    valid[ends[:-1] - 2] = False  # windows starting in the last two characters of a text
+    valid[ends[:-1] - 1] = False
+    hashes = _splitmix64(packed[valid]).astype("<u8")
+    counts = lengths - (SHINGLE - 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     # One row of 64 bits per shingle (byte order fixed little-endian, so results do not depend
     # on the machine), counted per text; a bit is set where most shingles have it.
     bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     ones = np.add.reduceat(bits, starts, axis=0, dtype=np.int32)  # (n_texts, 64)
-    majority = (2 * ones > lengths[:, None]).astype(np.uint8)
-    packed = np.packbits(majority, axis=1, bitorder="little").view("<u8").view("<i8").ravel()
-    for owner, value in zip(owners, packed.tolist()):
+    majority = (2 * ones > counts[:, None]).astype(np.uint8)
+    signed = np.packbits(majority, axis=1, bitorder="little").view("<u8").view("<i8").ravel()
+    for owner, value in zip(owners, signed.tolist()):
         result[owner] = value
     return result
 

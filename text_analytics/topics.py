@@ -9,8 +9,8 @@ clause's score, or the whole text's when there is none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ingestion.contracts import TOPICS
 from text_analytics._resources import TOPIC_LEXICON, data_lines
@@ -23,9 +23,11 @@ OTHER = "other"
 EVIDENCE_LOGIT = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class TopicSentiment:
-    """One topic mentioned in a text, with the sentiment of the clauses that mention it."""
+class TopicSentiment(NamedTuple):
+    """One topic mentioned in a text, with the sentiment of the clauses that mention it.
+
+    A named tuple rather than a dataclass: immutable, cheap to create and to pickle.
+    """
 
     topic: str
     label: SentimentLabel

@@ -129,6 +129,7 @@ class Customer:
         "idx", "customer_id", "registered", "birth_year", "gender", "city", "region", "tier",
         "phone", "email", "aov", "order_rate", "churn_at", "closed_at", "mood", "digital",
         "store_affinity", "home_store", "fav_shop", "upgrade_at", "contact_change_at",
+        "penalty", "penalty_until",
     )
 
     def __init__(self, idx: int, customer_id: str):
@@ -235,6 +236,7 @@ def build_customers(rng: Random, n: int, window: Window, stores: list[Store]) ->
         c.store_affinity = 0.85 if c.region != "cn" else min(0.9, max(0.05, rng.gauss(0.35, 0.15)))
         c.fav_shop = rng.choice(online_idx)
         c.mood = rng.gauss(0, 1)
+        c.penalty, c.penalty_until = 0.0, -1  # a bad support case sours the mood for a while
         c.churn_at = None
         c.closed_at = None
         if rng.random() < 0.28:

@@ -113,6 +113,15 @@ _PII_FRAMES = {
     "id_card": ("以旧换新登记的身份证号是{v}", "身份证号{v}", "[实名|登记]信息：{v}"),
     "bank_card": ("退款请打到这张卡：{v}", "卡号{v}", "银行卡{v}"),
 }
+#: The same data as a service agent writes it down.
+_AGENT_PII_FRAMES = {
+    "mobile_cn": ("客户电话{v}", "联系电话：{v}", "客户留的手机号{v}", "回电号码：{v}"),
+    "mobile_tw": ("客户电话{v}", "联系电话：{v}"),
+    "landline": ("客户座机{v}", "联系电话：{v}"),
+    "email": ("客户邮箱{v}", "邮箱：{v}", "回复邮箱{v}"),
+    "id_card": ("客户身份证号{v}", "登记身份证：{v}"),
+    "bank_card": ("退款账户{v}", "客户提供的银行卡号{v}"),
+}
 _LOOKALIKE_FRAMES = {
     "order_no": ("订单号：{v}", "订单号{v}", "[单号|订单编号]{v}"),
     "order_id": ("订单号E{v}", "订单{v}"),
@@ -130,6 +139,7 @@ class TextNoise:
 
     def __init__(self) -> None:
         self.pii_frames = {k: compile_pool(v) for k, v in _PII_FRAMES.items()}
+        self.agent_frames = {k: compile_pool(v) for k, v in _AGENT_PII_FRAMES.items()}
         self.look_frames = {k: compile_pool(v) for k, v in _LOOKALIKE_FRAMES.items()}
 
     def personal(self, rng: Random, region: str = "cn") -> PlantedData:
@@ -169,15 +179,24 @@ class TextNoise:
             value = "400-820-8820"
         return PlantedData(kind, value, False)
 
-    def _sentence(self, rng: Random, item: PlantedData) -> str:
-        frames = self.pii_frames[item.kind] if item.is_personal else self.look_frames[item.kind]
+    def _sentence(self, rng: Random, item: PlantedData, voice: str) -> str:
+        if not item.is_personal:
+            frames = self.look_frames[item.kind]
+        elif voice == "agent":
+            frames = self.agent_frames[item.kind]
+        else:
+            frames = self.pii_frames[item.kind]
         return pick(frames, rng, {"v": item.value})
 
     def apply(
         self, rng: Random, text: str, *, html_p: float, pii_p: float, look_p: float, url_p: float,
         when: date, sku: str, price: str, version: str, region: str = "cn",
+        voice: str = "customer", prepend_p: float = 0.25,
     ) -> tuple[str, list[PlantedData]]:
-        """Noisy text and the personal data / look-alikes planted in it."""
+        """Noisy text and the personal data / look-alikes planted in it.
+
+        ``voice`` is ``customer`` (first person) or ``agent`` (a service desk's note).
+        """
         planted: list[PlantedData] = []
         roll = rng.random()
         if roll < 0.04:
@@ -191,9 +210,9 @@ class TextNoise:
                 item = (self.lookalike(rng, when, sku, price, version) if maker == "look"
                         else self.personal(rng, region))
                 planted.append(item)
-                sentence = self._sentence(rng, item)
-                if rng.random() < 0.75:
-                    text = text + rng.choice(("，", "。", " ", "；", "\n")) + sentence
+                sentence = self._sentence(rng, item, voice)
+                if rng.random() >= prepend_p:
+                    text = text + _separator(rng, text) + sentence
                 else:
                     text = sentence + rng.choice(("，", "。", " ")) + text
         if rng.random() < url_p:
@@ -201,6 +220,18 @@ class TextNoise:
         if rng.random() < 0.02:
             text = rng.choice((" ", "  ", "\t")) + text + rng.choice(("", " ", "  "))
         return text, planted
+
+
+_CLOSING = tuple("。！？!?～~…；，,.") + ("\n",)
+
+
+def _separator(rng: Random, text: str) -> str:
+    """What goes between a text and an appended sentence: nothing after a full stop."""
+    last = ord(text[-1]) if text else 0
+    if not text or text.endswith(_CLOSING) or last >= 0x1F000 or 0x2600 <= last <= 0x27BF or (
+            last == 0xFE0F):
+        return rng.choice(("", "", " ", "\n"))
+    return rng.choice(("，", "。", " ", "；", "\n"))
 
 
 _FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in
@@ -353,6 +384,7 @@ DEFECT_RULES: dict[str, DefectRule] = {
 }
 
 _BAD_NUMBERS = ("五星", "九分", "满意", "x", "五", "4星", "★★★★★", "ten", "好评", "?")
+_BAD_YEARS = ("一九八八", "88年", "198O", "unknown", "八零后")
 _BAD_AMOUNTS = ("待定", "12O.50", "¥", "三百", "1,2,3", "免费")
 _BAD_TIMESTAMPS = ("昨天 14:32", "{y}年{m}月{d}日 下午3点", "{d2}/{m2}/{y} 10:22", "{y}-13-{d2} 10:00:00",
                    "{y}-02-30 09:15:00", "{y}-{m2}-{d2} 25:10:00", "1715000000", "上周六",
@@ -370,16 +402,47 @@ def _out_of_range(field: str, values: dict) -> str:
 
 
 class DefectPlanter:
-    """Breaks about ``rate`` of rows, each in exactly one way, and says how."""
+    """Breaks about ``rate`` of rows, each in exactly one way, and says how.
+
+    Every reason code that applies to a source is planted at least once (early on), so even
+    a tiny sample exercises every quarantine rule.
+    """
+
+    #: Rows between two guaranteed defects while some reason is still owed.
+    OWED_SPACING = 7
 
     def __init__(self, rng: Random, rate: float):
         self.rng = rng
         self.rate = rate
+        self._owed: dict[str, list[str]] = {}
+        self._rows: dict[str, int] = {}
 
     def draw(self, source: str, file_format: str) -> str | None:
         """The reason code to plant in the next row, or None for a good row."""
-        if self.rng.random() >= self.rate or source not in DEFECT_RULES:
+        if source not in DEFECT_RULES:
             return None
+        options = self._options(source, file_format)
+        if source not in self._owed:
+            self._owed[source] = [reason for reason, _ in options]
+        self._rows[source] = self._rows.get(source, 0) + 1
+        if self._owed[source] and self._rows[source] % self.OWED_SPACING == 0:
+            return self._owed[source].pop(0)
+        if self.rng.random() >= self.rate:
+            return None
+        total = sum(w for _, w in options)
+        roll = self.rng.random() * total
+        chosen = options[-1][0]
+        for reason, weight in options:
+            roll -= weight
+            if roll <= 0:
+                chosen = reason
+                break
+        if chosen in self._owed[source]:
+            self._owed[source].remove(chosen)
+        return chosen
+
+    @staticmethod
+    def _options(source: str, file_format: str) -> list[tuple[str, float]]:
         rule = DEFECT_RULES[source]
         options: list[tuple[str, float]] = [
             (Reason.MALFORMED_JSON if file_format == "jsonl" else Reason.MALFORMED_ROW, 2.5),
@@ -393,13 +456,7 @@ class DefectPlanter:
                 options.append((Reason.OUT_OF_RANGE, 1.5))
         if rule.enum:
             options.append((Reason.UNKNOWN_ENUM, 1.2))
-        total = sum(w for _, w in options)
-        roll = self.rng.random() * total
-        for reason, weight in options:
-            roll -= weight
-            if roll <= 0:
-                return reason
-        return options[-1][0]
+        return options
 
     def apply_value_defect(
         self, source: str, reason: str, values: dict, when: datetime, ts_format,
@@ -431,7 +488,7 @@ class DefectPlanter:
             values[rule.timestamp] = ts_format(future)
             return rule.timestamp
         if reason == Reason.INVALID_NUMBER:
-            bad = _BAD_AMOUNTS if rule.number == "amount" else _BAD_NUMBERS
+            bad = {"amount": _BAD_AMOUNTS, "birth_year": _BAD_YEARS}.get(rule.number, _BAD_NUMBERS)
             values[rule.number] = rng.choice(bad)
             return rule.number
         if reason == Reason.OUT_OF_RANGE:

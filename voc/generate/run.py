@@ -69,6 +69,8 @@ TITLE_CASE = {"response_id": "Response ID", "customer_id": "Customer ID",
               "touchpoint": "Touchpoint", "comment": "Comment", "store_id": "Store ID",
               "language": "Language", "campaign_id": "Campaign ID"}
 MISSING_COLUMN_STORE = "S012"
+#: Style rolls that pick GB18030 and UTF-8 with BOM in ``_style_for``, per source.
+_EXCEL_ROLLS = {"survey": (0.7, 0.9), "support_ticket": (0.0, 0.6), "store_card": (0.0, 0.6)}
 
 
 @dataclass
@@ -113,6 +115,7 @@ class _Run:
         self.files: list[FileInfo] = []
         self.rotators: dict[tuple[str, str], Rotator] = {}
         self.counters: Counter = Counter()
+        self.file_counts: Counter = Counter()
         self.unknown_values: Counter = Counter()
         self.actions = plan_actions(days)
         self.truth = TruthRecorder(truth_dir, self.actions)
@@ -156,6 +159,12 @@ class _Run:
     def _style_for(self, source: str, stream: str) -> FileStyle:
         rng = self.style_rng
         roll = rng.random()
+        # Excel exports: the second file of these sources is always GB18030, the third UTF-8
+        # with BOM, so even a short sample has both.
+        nth = self.file_counts[(source, stream)]
+        self.file_counts[(source, stream)] += 1
+        if source in _EXCEL_ROLLS and stream == "main" and nth in (1, 2):
+            roll = _EXCEL_ROLLS[source][nth - 1]
         if stream == "twhk":
             return FileStyle("big5", "\r\n", date_layout="%Y/%m/%d")
         if stream == "manual":
@@ -306,7 +315,7 @@ class _Run:
             text = json.dumps(obj, ensure_ascii=style.ensure_ascii)
             if reason == Reason.MALFORMED_JSON:
                 text = self.planter.malformed_json(text)
-            line = sink.write_line(text)
+            line = sink.write_line(text, () if reason == Reason.MALFORMED_JSON else obj.keys())
         if item.stream == "manual":
             reason = Reason.MISSING_REQUIRED_COLUMN
         elif not reason:

@@ -59,11 +59,12 @@ TOPIC_MIX = {
                    ("product_quality", 0.08), ("process", 0.08), ("price", 0.04)),
 }
 TOUCHPOINT_MIX = {
-    "purchase": (("product_quality", 0.45), ("price", 0.30), ("process", 0.25)),
+    "purchase": (("product_quality", 0.40), ("price", 0.25), ("process", 0.20),
+                 ("service_attitude", 0.15)),
     "delivery": (("logistics", 0.80), ("product_quality", 0.20)),
-    "store": (("service_attitude", 0.45), ("store_environment", 0.40), ("price", 0.15)),
+    "store": (("service_attitude", 0.55), ("store_environment", 0.30), ("price", 0.15)),
     "app": (("app_experience", 0.80), ("process", 0.20)),
-    "support": (("service_attitude", 0.55), ("process", 0.45)),
+    "support": (("service_attitude", 0.60), ("process", 0.40)),
 }
 EXTRA_ASPECTS = {"app_review": (0.70, 0.95), "ecommerce_review": (0.45, 0.85),
                  "social": (0.50, 0.85), "support_ticket": (0.70, 1.0), "store_card": (0.70, 1.0),
@@ -224,6 +225,7 @@ class DayFactory:
         self.versions = app_versions(world.window.days, app_launch)
         self.physical = [i for i, s in enumerate(world.stores) if s.region != "online"]
         self.mainland = [i for i, s in enumerate(world.stores) if s.region == "cn"]
+        self.overseas = [i for i, s in enumerate(world.stores) if s.region in ("tw", "hk")]
         self.by_platform: dict[str, list[int]] = {}
         for i, s in enumerate(world.stores):
             if s.platform:
@@ -319,7 +321,8 @@ class DayFactory:
         text, planted = w.noise.apply(
             rng, composed.text, html_p=html_p, pii_p=pii_p, look_p=look_p, url_p=url_p,
             when=w.window.day(day), sku=sku, price=ctx.price, version=ctx.app_version,
-            region=region,
+            region=region, voice="agent" if source == "support_ticket" else "customer",
+            prepend_p=0.0 if source == "support_ticket" else 0.25,
         )
         original = text
         converted = False
@@ -342,6 +345,13 @@ class DayFactory:
         if polarity == NEUTRAL:
             return 3 if roll < 0.6 else (4 if roll < 0.85 else 2)
         return 1 if roll < 0.55 else (2 if roll < 0.9 else 3)
+
+    @staticmethod
+    def _mood(customer: Customer | None, day: int) -> float:
+        """Latent mood: a trait, lowered for 30 days after a support case that went badly."""
+        if customer is None:
+            return 0.0
+        return customer.mood - (customer.penalty if day <= customer.penalty_until else 0.0)
 
     def _random_customer(self, when: datetime, digital: bool = False) -> Customer | None:
         rng, customers = self.rng, self.w.customers
@@ -396,7 +406,7 @@ class DayFactory:
                 customer = self._random_customer(opened)
             product = w.products[int(ob.sku[order])] if order is not None else rng.choice(w.products)
             store = w.stores[int(ob.store[order])] if order is not None else None
-            mood = customer.mood if customer else 0.0
+            mood = self._mood(customer, day)
             aspects = self._aspects("support_ticket", TOPIC_MIX["support_ticket"], day,
                                     store.store_id if store else None, mood)
             if aspects[0].topic == "other":
@@ -430,7 +440,9 @@ class DayFactory:
                               store.store_id if store else None))
             if customer is not None:
                 if bad:
-                    customer.mood -= 0.5 * bad
+                    customer.penalty = max(0.5 * bad, customer.penalty if
+                                           customer.penalty_until >= day else 0.0)
+                    customer.penalty_until = day + 30
                 if rng.random() < P_SURVEY_AFTER_TICKET:
                     after = values.get("resolved_at") or opened + timedelta(days=3)
                     survey_day = (after - w.window.start_dt).days + rng.randint(1, 3)
@@ -521,7 +533,7 @@ class DayFactory:
                 kind = weighted(rng, (("nps", 0.45), ("csat", 0.40), ("ces", 0.15)))
             store_id = store.store_id if store else None
             aspects = self._aspects("survey", TOUCHPOINT_MIX[touchpoint], day, store_id,
-                                    customer.mood)
+                                    self._mood(customer, day))
             overall = overall_polarity(aspects)
             score: int | None = survey_score(rng, kind, overall)
             answered = rng.random() >= 0.03
@@ -567,7 +579,7 @@ class DayFactory:
                 platform = rng.choice(("oppo", "vivo", "honor", "harmonyos"))
             customer = self._random_customer(when, digital=True) if rng.random() < 0.4 else None
             aspects = self._aspects("app_review", TOPIC_MIX["app_review"], day, None,
-                                    customer.mood if customer else 0.0)
+                                    self._mood(customer, day))
             product = rng.choice(self.w.products)
             ctx = self._ctx(product, None, None, day)
             if rng.random() < 0.01:
@@ -616,7 +628,7 @@ class DayFactory:
                 rid = f"{REVIEWER_PREFIX[platform]}_{(customer.idx * 2654435761 + 97) % 2**32:08x}"
                 registered = min(customer.registered, when - timedelta(days=1))
                 region = CITY_PROVINCE.get(customer.city, customer.city)
-                mood = customer.mood
+                mood = self._mood(customer, day)
                 order_id = ob.order_id(i, w.window) if rng.random() < 0.9 else None
             else:
                 followup = False
@@ -771,6 +783,9 @@ class DayFactory:
         weekday = w.window.day(day).weekday()
         lam = DAILY_PER_20K["store_card"] * w.customer_scale * (1.4 if weekday >= 5 else 0.85)
         picks = [rng.choice(self.physical) for _ in range(poisson(rng, lam))]
+        if w.window.day(day).day in (1, 15) or day == 0:
+            # Taiwan and Hong Kong stores send cards every month (the Big5 exports).
+            picks += [rng.choice(self.overseas) for _ in range(2)]
         stream_of: list[str] = ["main"] * len(picks)
         if forced:
             picks += [forced[0]] * forced[1]

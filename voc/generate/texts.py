@@ -84,6 +84,7 @@ END_PUNCT = {
     NEGATIVE: ("", "。", "！", "!!!", "…", "。。。", "！"),
     NEUTRAL: ("", "。", "…", "～", "。"),
 }
+_CLOSERS = tuple("。！？!?～~…")
 SAME_JOINERS = ("，", "，", "，", "，", "，", "，", "，而且", "，另外", "。", "；", " ", "，还有")
 
 #: Contrast forms: (template with {main} and {minor}, main polarity it suits or None for any).
@@ -107,6 +108,11 @@ class TextComposer:
 
     def __init__(self) -> None:
         self.topic_pools = {t: _compile_nested(p) for t, p in P.TOPIC_PHRASES.items()}
+        # The minor side of a contrast must be softenable ("有点慢"): templates with {deg}.
+        self.mild_pools = {
+            t: {pol: compile_pool([x for x in p if "{deg}" in x]) for pol, p in pools.items()}
+            for t, pools in P.TOPIC_PHRASES.items()
+        }
         self.good = _compile_nested(P.PRODUCT_GOOD)
         self.defect = _compile_nested(P.PRODUCT_DEFECT)
         self.irony_frames = compile_pool(P.IRONY_FRAMES)
@@ -165,8 +171,10 @@ class TextComposer:
     # -- clauses -----------------------------------------------------------------------
 
     def clause(self, rng: Random, slots: dict, aspect: Aspect, strength: str = "strong") -> str:
-        """One clause about one aspect."""
+        """One clause about one aspect (``weak``: softened, for the minor side of a contrast)."""
         pool = self.topic_pools[aspect.topic][aspect.polarity]
+        if strength == "weak" and self.mild_pools[aspect.topic][aspect.polarity]:
+            pool = self.mild_pools[aspect.topic][aspect.polarity]
         if aspect.polarity != NEUTRAL:
             slots["deg"] = P.DEGREE[(aspect.polarity, strength)]
         return pick(pool, rng, slots)
@@ -208,7 +216,10 @@ class TextComposer:
         return out
 
     @staticmethod
-    def _end(rng: Random, polarity: str) -> str:
+    def _end(rng: Random, polarity: str, text: str = "") -> str:
+        """Closing punctuation, unless ``text`` already ends with some."""
+        if text.endswith(_CLOSERS):
+            return ""
         return rng.choice(END_PUNCT[polarity])
 
     def _decorate(self, rng: Random, text: str, polarity: str, emoji_p: float, english_p: float) -> str:
@@ -286,9 +297,10 @@ class TextComposer:
         if rng.random() < 0.35:
             openers = self.ecom_openers["any"] + self.ecom_openers[overall]
             text = pick(openers, rng, slots) + text
-        text += self._end(rng, overall)
+        text += self._end(rng, overall, text)
         if rng.random() < 0.4:
-            text += pick(self.ecom_closers[overall], rng, slots) + self._end(rng, overall)
+            closer = pick(self.ecom_closers[overall], rng, slots)
+            text += closer + self._end(rng, overall, closer)
         return self._finish(self._decorate(rng, text, overall, 0.15, 0.02), aspects)
 
     def followup_prefix(self, rng: Random) -> str:
@@ -306,9 +318,10 @@ class TextComposer:
         if rng.random() < 0.3:
             openers = self.app_openers["any"] + self.app_openers[overall]
             text = pick(openers, rng, slots) + text
-        text += self._end(rng, overall)
+        text += self._end(rng, overall, text)
         if rng.random() < 0.35:
-            text += pick(self.app_closers[overall], rng, slots) + self._end(rng, overall)
+            closer = pick(self.app_closers[overall], rng, slots)
+            text += closer + self._end(rng, overall, closer)
         return self._finish(self._decorate(rng, text, overall, 0.12, 0.03), aspects)
 
     def app_title(self, rng: Random, polarity: str) -> str:
@@ -324,7 +337,7 @@ class TextComposer:
             text = self.story(rng, slots, aspects)
         else:
             text = self.body(rng, slots, aspects, irony_p=0.12)
-            text += self._end(rng, overall)
+            text += self._end(rng, overall, text)
         if rng.random() < 0.5:
             text = pick(self.social_openers["any"] + self.social_openers[overall], rng, slots) + text
         if rng.random() < 0.45:
@@ -342,7 +355,10 @@ class TextComposer:
     def _support_ticket(self, rng: Random, slots: dict, aspects: list[Aspect]) -> Composed:
         overall = overall_polarity(aspects)
         channel = slots.get("contact_channel", "phone")
-        intro = pick(self.ticket_intros[channel], rng, slots)
+        if overall == NEGATIVE:
+            intro = pick(self.ticket_intros[channel], rng, slots)
+        else:
+            intro = pick(self.ticket_intros[overall], rng, slots)
         if aspects[0].topic == "other" and overall == NEUTRAL:
             text = pick(self.ticket_inquiries, rng, slots) + "，" + pick(
                 self.ticket_demands[NEUTRAL], rng, slots
@@ -354,7 +370,7 @@ class TextComposer:
             text = intro + "：\n" + body
         else:
             body = _third_person(self.body(rng, slots, aspects, irony_p=0.0))
-            sep = "：" if intro.endswith(("反映", "称", "表示", "咨询", "反馈")) else "，"
+            sep = "：" if intro.endswith(("反映", "称", "表示", "咨询", "反馈", "表扬", "询问")) else "，"
             text = (intro + sep + body) if not intro.endswith("：") else intro + body
             text += "。"
         if rng.random() < 0.75:
@@ -373,7 +389,7 @@ class TextComposer:
         if rng.random() < 0.3:
             text += rng.choice(("", "，", " ")) + pick(self.card_extras[overall], rng, slots)
         if rng.random() < 0.6:
-            text += self._end(rng, overall)
+            text += self._end(rng, overall, text)
         return self._finish(text, aspects)
 
     def _survey(self, rng: Random, slots: dict, aspects: list[Aspect]) -> Composed:
@@ -383,7 +399,8 @@ class TextComposer:
             return self._short(rng, overall)
         if roll < 0.11 and overall == NEGATIVE:
             return self._finish(self.story(rng, slots, aspects), aspects)
-        text = self.body(rng, slots, aspects[:2], irony_p=0.03) + self._end(rng, overall)
+        text = self.body(rng, slots, aspects[:2], irony_p=0.03)
+        text += self._end(rng, overall, text)
         if rng.random() < 0.12:
             text += pick(self.survey_extras[overall], rng, slots)
         return self._finish(self._decorate(rng, text, overall, 0.04, 0.01), aspects[:2])

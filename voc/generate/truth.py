@@ -162,7 +162,7 @@ class TruthRecorder:
 
             for t in self.tallies:
                 a = t.action
-                survey = a.scope_channel in ("survey", "all")
+                survey = a.scope_channel == "survey"
                 writer.writerow((
                     a.action_id, a.topic, a.scope_channel, a.scope_store_id or "",
                     (start_date + timedelta(days=a.launch_day)).isoformat(),

@@ -104,10 +104,18 @@ class CsvSink(_Sink):
 
 
 class JsonlSink(_Sink):
-    """A JSON Lines file."""
+    """A JSON Lines file; ``info.columns`` collects the keys its objects use."""
 
-    def write_line(self, line: str) -> int:
+    def __init__(self, root: Path, info: FileInfo, style: FileStyle):
+        super().__init__(root, info, style)
+        self._keys: dict[str, None] = {}
+
+    def write_line(self, line: str, keys: Sequence[str] = ()) -> int:
         self.info.rows += 1
+        for key in keys:
+            if key not in self._keys:
+                self._keys[key] = None
+                self.info.columns.append(key)
         return self._write_text(line + self.style.newline)
 
 

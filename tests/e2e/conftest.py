@@ -1,0 +1,45 @@
+"""A generated sample run through the whole pipeline once per session, for end-to-end tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from voc.generate import generate
+
+SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    landing: Path
+    truth: Path
+    warehouse: Path
+    result: dg.ExecuteInProcessResult
+
+
+def run_all(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    """Materialise every asset of the code location against these paths, in-process."""
+    from orchestration.definitions import defs
+    from orchestration.resources import LandingZoneResource, WarehouseResource
+
+    resources = {
+        "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
+        "landing": LandingZoneResource(
+            landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
+        ),
+    }
+    return dg.materialize([*defs.assets], resources={**defs.resources, **resources})
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    root = tmp_path_factory.mktemp("e2e")
+    generate(out_dir=root / "landing", **SAMPLE)
+    warehouse = root / "warehouse.duckdb"
+    result = run_all(root / "landing", warehouse)
+    assert result.success
+    return PipelineRun(root / "landing", root / "ground_truth", warehouse, result)
