@@ -29,10 +29,14 @@ def _dump(clib: Path, name: str) -> dict[str, list[str]]:
         subprocess.run(
             [
                 str(clib / "bin" / "opencc_dict"),
-                "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
-                "-o", str(out),
-                "-f", "ocd2",
-                "-t", "text",
+                "-i",
+                str(clib / "share" / "opencc" / f"{name}.ocd2"),
+                "-o",
+                str(out),
+                "-f",
+                "ocd2",
+                "-t",
+                "text",
             ],
             check=True,
         )
@@ -57,8 +61,10 @@ def main() -> None:
         "simplified_only": _one_way(_dump(clib, "STCharacters")),
     }
     OUT.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}: {len(payload['traditional_only'])} traditional-only, "
-          f"{len(payload['simplified_only'])} simplified-only characters")
+    print(
+        f"wrote {OUT}: {len(payload['traditional_only'])} traditional-only, "
+        f"{len(payload['simplified_only'])} simplified-only characters"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ a tab. Loaders are cached so every process reads each file once.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 RESOURCE_DIR = Path(__file__).resolve().parent / "resources"
@@ -35,7 +35,7 @@ def data_lines(path: Path) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=None)
+@cache
 def weighted_words(path: Path) -> dict[str, float]:
     """``word<TAB>number`` lines as a dict (later lines win)."""
     table: dict[str, float] = {}
@@ -45,7 +45,7 @@ def weighted_words(path: Path) -> dict[str, float]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_set(path: Path) -> frozenset[str]:
     """First field of every line."""
     return frozenset(line.split()[0].lower() for line in data_lines(path))

@@ -76,12 +76,14 @@ def load_out_of_domain(path: Path = OUT_OF_DOMAIN_FILE) -> list[LabelledText]:
         return [LabelledText(r["domain"], r["label"], r["text"]) for r in csv.DictReader(handle)]
 
 
-def binary_accuracy(model: SentimentModel, prepared: Sequence[Prepared], labels: Sequence[int]) -> float:
+def binary_accuracy(
+    model: SentimentModel, prepared: Sequence[Prepared], labels: Sequence[int]
+) -> float:
     """Share of texts whose logit sign matches the 0/1 label."""
     if not prepared:
         return float("nan")
     hits = sum(
-        (model.logits(p.extracted)[0] > 0) == bool(y) for p, y in zip(prepared, labels)
+        (model.logits(p.extracted)[0] > 0) == bool(y) for p, y in zip(prepared, labels, strict=True)
     )
     return hits / len(prepared)
 
@@ -106,5 +108,5 @@ def snownlp_accuracy(texts: Sequence[str], labels: Sequence[int]) -> float | Non
         return None
     if not texts:
         return float("nan")
-    hits = sum((SnowNLP(t).sentiments > 0.5) == bool(y) for t, y in zip(texts, labels))
+    hits = sum((SnowNLP(t).sentiments > 0.5) == bool(y) for t, y in zip(texts, labels, strict=True))
     return hits / len(texts)

@@ -57,6 +57,18 @@ class _WeightCache(dict[str, float]):
 _weights = _WeightCache()
 
 
+def keyword_weight(word: str) -> float:
+    """IDF of a keyword candidate, 0.0 for any other word (memoised)."""
+    return _weights[word]
+
+
+def top_keywords(scores: dict[str, float], k: int = TOP_K) -> list[str]:
+    """The ``k`` best of ``{word: summed IDF}`` (ties: first occurrence first)."""
+    if len(scores) <= 1:
+        return list(scores)
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:k]
+
+
 def extract_keywords(words: list[str], k: int = TOP_K) -> list[str]:
     """Top ``k`` words by term frequency times IDF (ties broken by first occurrence)."""
     weights = _weights
@@ -65,6 +77,4 @@ def extract_keywords(words: list[str], k: int = TOP_K) -> list[str]:
         value = weights[word]
         if value:
             scores[word] = scores.get(word, 0.0) + value
-    if len(scores) <= 1:
-        return list(scores)
-    return sorted(scores, key=scores.__getitem__, reverse=True)[:k]
+    return top_keywords(scores, k)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from text_analytics._resources import MODEL_FILE, files_digest
-from text_analytics.features import Extracted, TokenTable
+from text_analytics.features import Extracted
 
 MODEL_FORMAT = "voc-sentiment-lr/1"
 #: Bumped when scoring code changes results without any resource file changing.
@@ -62,17 +62,19 @@ class SentimentModel:
             sums, skipped, counts = self._clause_sums(ex, clause_exclude)
         else:  # extracted in scoring mode with these weights: sums are already there
             sums, skipped, counts = ex.clause_sum, ex.clause_skip, ex.clause_count
-        cw = ex.clause_weight
-        doc_bow = sum(s * c for s, c in zip(sums, cw)) / math.sqrt(ex.n_feats)
-        pos = sum(p * c for p, c in zip(ex.clause_pos, cw))
-        neg = sum(n * c for n, c in zip(ex.clause_neg, cw))
-        lp, ln = dense_values(pos, neg)
-        doc = self.bias + doc_bow + self.lex_pos * lp + self.lex_neg * ln
+        log1p = math.log1p
+        bias, w_pos, w_neg = self.bias, self.lex_pos, self.lex_neg
+        doc_bow = pos = neg = 0.0
         clauses = []
-        for s, x, k, p, n in zip(sums, skipped, counts, ex.clause_pos, ex.clause_neg):
-            lp, ln = dense_values(p, n)
+        for s, x, k, c, p, n in zip(
+            sums, skipped, counts, ex.clause_weight, ex.clause_pos, ex.clause_neg, strict=True
+        ):
+            doc_bow += s * c
+            pos += p * c
+            neg += n * c
             bow = (s - x) / math.sqrt(k) if k else 0.0
-            clauses.append(self.bias + bow + self.lex_pos * lp + self.lex_neg * ln)
+            clauses.append(bias + bow + w_pos * log1p(p) + w_neg * log1p(n))
+        doc = bias + doc_bow / math.sqrt(ex.n_feats) + w_pos * log1p(pos) + w_neg * log1p(neg)
         return doc, clauses
 
     def _clause_sums(
@@ -83,7 +85,7 @@ class SentimentModel:
         sums = [0.0] * ex.n_clauses
         skipped = [0.0] * ex.n_clauses
         counts = [0] * ex.n_clauses
-        for feat, clause in zip(ex.feats, ex.feat_clause):
+        for feat, clause in zip(ex.feats, ex.feat_clause, strict=True):
             w = get(feat)
             counts[clause] += 1
             if w is not None:
@@ -126,12 +128,6 @@ class SentimentModel:
             neutral_band=float(data.get("neutral_band", DEFAULT_NEUTRAL_BAND)),
             meta=data.get("meta", {}),
         )
-
-
-@lru_cache(maxsize=4)
-def token_table(model: SentimentModel, exclude: frozenset[str]) -> TokenTable:
-    """The scoring-mode ``TokenTable`` of a model (built once per process)."""
-    return TokenTable(model.weights, exclude)
 
 
 @lru_cache(maxsize=1)

@@ -33,8 +33,10 @@ _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
     r"(?![A-Za-z0-9])"
 )
-_CN_ID = re.compile(_NB + r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
-                    r"[\dXx]" + _NA)
+_CN_ID = re.compile(
+    _NB + r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+    r"[\dXx]" + _NA
+)
 _TW_ID = re.compile(_NB + r"[A-Z][1289]\d{8}" + _NA)
 _BANK_CARD = re.compile(
     _NB + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?:[ \-]\d{4}){3}(?:[ \-]\d{1,3})?)" + _NA
@@ -60,10 +62,7 @@ _ID_LABEL = re.compile(
 
 _CN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CN_ID_CHECK = "10X98765432"
-_TW_LETTERS = {
-    letter: value
-    for value, letter in enumerate("ABCDEFGHJKLMNPQRSTUVXYWZIO", start=10)
-}
+_TW_LETTERS = {letter: value for value, letter in enumerate("ABCDEFGHJKLMNPQRSTUVXYWZIO", start=10)}
 
 
 def luhn_valid(digits: str) -> bool:
@@ -89,7 +88,7 @@ def cn_id_valid(number: str) -> bool:
         return False
     if birth.year < 1900 or birth > dt.date.today():
         return False
-    total = sum(int(c) * w for c, w in zip(number[:17], _CN_ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(number[:17], _CN_ID_WEIGHTS, strict=True))
     return _CN_ID_CHECK[total % 11] == number[17].upper()
 
 
@@ -99,7 +98,7 @@ def tw_id_valid(number: str) -> bool:
         return False
     code = _TW_LETTERS[number[0]]
     total = code // 10 + (code % 10) * 9
-    total += sum(int(c) * w for c, w in zip(number[1:9], range(8, 0, -1)))
+    total += sum(int(c) * w for c, w in zip(number[1:9], range(8, 0, -1), strict=True))
     total += int(number[9])
     return total % 10 == 0
 

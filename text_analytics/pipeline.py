@@ -20,13 +20,14 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
 from text_analytics.clean import clean_text
-from text_analytics.features import Extracted, extract
-from text_analytics.keywords import extract_keywords
-from text_analytics.model import SentimentModel, get_model, model_version, token_table
+from text_analytics.features import Extracted, TokenTable, extract
+from text_analytics.keywords import keyword_weight, top_keywords
+from text_analytics.model import SentimentModel, get_model, model_version
 from text_analytics.pii import mask_pii
 from text_analytics.script import Script, fold
 from text_analytics.sentiment import (
@@ -38,7 +39,13 @@ from text_analytics.sentiment import (
 )
 from text_analytics.signature import simhash_many
 from text_analytics.tokenize import raw_tokens, tokenizer
-from text_analytics.topics import OTHER, TopicSentiment, detect_topics, neutral_topic_words
+from text_analytics.topics import (
+    OTHER,
+    TopicSentiment,
+    detect_topics,
+    neutral_topic_words,
+    topics_of_token,
+)
 
 DEFAULT_CHUNK_SIZE = 2000
 # Letters, digits or CJK: a text without any (empty, emoji or punctuation only) is neutral.
@@ -74,22 +81,43 @@ class Prepared:
     has_content: bool
 
 
+@lru_cache(maxsize=4)
+def token_table(model: SentimentModel) -> TokenTable:
+    """The scoring ``TokenTable`` of a model: its weights, topic lookups and keyword IDF."""
+    return TokenTable(model.weights, neutral_topic_words(), topics_of_token, keyword_weight)
+
+
+def _front(text: str | None) -> tuple[Script, str, str, tuple[str, ...]]:
+    """Steps 1-3: (script, simplified cleaned text, original-script cleaned text, PII kinds)."""
+    masked, kinds = mask_pii(clean_text(text))
+    script, simplified = fold(masked)
+    return script, simplified, masked, tuple(kinds)
+
+
 def prepare(text: str | None, model: SentimentModel | None = None) -> Prepared:
     """Steps 1-4 of the module docstring plus feature extraction.
 
     With a ``model`` the features are scored while extracted (fast path); without one the
     feature strings are recorded, as training needs them.
     """
-    cleaned = clean_text(text)
-    masked, kinds = mask_pii(cleaned)
-    script, simplified = fold(masked)
-    has_content = _CONTENT_RE.search(simplified) is not None
-    tokens = raw_tokens(simplified) if simplified else []
-    if model is None:
-        extracted = extract(tokens)
-    else:
-        extracted = extract(tokens, token_table(model, neutral_topic_words()))
-    return Prepared(script, simplified, masked, tuple(kinds), extracted, has_content)
+    return _prepare_many([text], model)[0]
+
+
+def _prepare_many(texts: list[str | None], model: SentimentModel | None) -> list[Prepared]:
+    """``prepare`` over a list, one step at a time over all texts.
+
+    Stage by stage rather than text by text: jieba's dictionary, the model weights and the
+    lexicons each stay in the CPU caches while their step runs, which makes the whole path
+    about 20 % faster than interleaving the steps per text.
+    """
+    front = [_front(t) for t in texts]
+    token_lists = [raw_tokens(f[1]) if f[1] else [] for f in front]
+    table = token_table(model) if model is not None else None
+    extracted = [extract(tokens, table) for tokens in token_lists]
+    return [
+        Prepared(script, simplified, masked, kinds, ex, _CONTENT_RE.search(simplified) is not None)
+        for (script, simplified, masked, kinds), ex in zip(front, extracted, strict=True)
+    ]
 
 
 def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[float]]:
@@ -102,7 +130,7 @@ def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[fl
     lexicon_hit = any(ex.clause_pos) or any(ex.clause_neg)
     return calibrate(doc_logit, lexicon_hit, inquiry), [
         calibrate(logit, pos > 0 or neg > 0, inquiry)
-        for logit, pos, neg in zip(clause_logits, ex.clause_pos, ex.clause_neg)
+        for logit, pos, neg in zip(clause_logits, ex.clause_pos, ex.clause_neg, strict=True)
     ]
 
 
@@ -125,7 +153,7 @@ def _analyse_prepared(p: Prepared) -> TextAnalysis:
         sentiment_score=score,
         topics=topics,
         primary_topic=primary,
-        keywords=extract_keywords(ex.words),
+        keywords=top_keywords(ex.keyword_scores),
         simhash=0,
         text_clean_original=p.text_clean_original,
         pii_kinds=p.pii_kinds,
@@ -139,11 +167,12 @@ def _analyse_chunk(texts: list[str | None]) -> list[TextAnalysis]:
     paused = gc.isenabled()
     gc.disable()
     try:
-        results = [_analyse_prepared(prepare(t, model)) for t in texts]
+        results = [_analyse_prepared(p) for p in _prepare_many(texts, model)]
     finally:
         if paused:
             gc.enable()
-    for result, signature in zip(results, simhash_many([r.text_clean for r in results])):
+    signatures = simhash_many([r.text_clean for r in results])
+    for result, signature in zip(results, signatures, strict=True):
         result.simhash = signature
     return results
 
@@ -182,8 +211,34 @@ def analyse_batch(
             results.extend(_analyse_chunk(chunk))
         return results
     with multiprocessing.get_context().Pool(processes, initializer=warm_up) as pool:
-        parts = pool.map(_analyse_chunk, list(_chunks(items, chunk_size)), chunksize=1)
-    return [r for part in parts for r in part]
+        parts = pool.map(_analyse_chunk_packed, list(_chunks(items, chunk_size)), chunksize=1)
+    return [_unpack(row) for part in parts for row in part]
+
+
+def _analyse_chunk_packed(texts: list[str | None]) -> list[tuple]:
+    """``_analyse_chunk`` for a worker: plain tuples pickle about three times faster than the
+    dataclasses, and the parent has to unpickle every result."""
+    return [
+        (
+            r.script,
+            r.text_clean,
+            r.tokens,
+            r.sentiment_label,
+            r.sentiment_score,
+            [tuple(t) for t in r.topics],
+            r.primary_topic,
+            r.keywords,
+            r.simhash,
+            r.text_clean_original,
+            r.pii_kinds,
+        )
+        for r in _analyse_chunk(texts)
+    ]
+
+
+def _unpack(row: tuple) -> TextAnalysis:
+    topics = [TopicSentiment(*t) for t in row[5]]
+    return TextAnalysis(*row[:5], topics, *row[6:])
 
 
 def topics_json(topics: list[TopicSentiment]) -> str:
@@ -237,8 +292,9 @@ def score_frame(
     out["text_clean"] = [r.text_clean for r in rows]
     out["tokens"] = [" ".join(r.tokens) for r in rows]
     out["sentiment_label"] = [r.sentiment_label for r in rows]
-    out["sentiment_score"] = pd.Series([r.sentiment_score for r in rows], index=df.index,
-                                       dtype="float64")
+    out["sentiment_score"] = pd.Series(
+        [r.sentiment_score for r in rows], index=df.index, dtype="float64"
+    )
     out["topics"] = [topics_json(r.topics) for r in rows]
     out["primary_topic"] = [r.primary_topic for r in rows]
     out["keywords"] = [json.dumps(r.keywords, ensure_ascii=False) for r in rows]

@@ -26,9 +26,27 @@ def label_for(score: float, neutral_band: float) -> SentimentLabel:
 #: Words that make a text a question or an inquiry ("请问什么时候发货").
 INQUIRY_WORDS = frozenset(
     {
-        "请问", "咨询", "询问", "想问", "问一下", "问下", "如何", "怎么", "怎样", "能否",
-        "能不能", "可不可以", "是否", "有没有", "几点", "多久", "什么时候", "吗", "哪里",
-        "区别", "查一下",
+        "请问",
+        "咨询",
+        "询问",
+        "想问",
+        "问一下",
+        "问下",
+        "如何",
+        "怎么",
+        "怎样",
+        "能否",
+        "能不能",
+        "可不可以",
+        "是否",
+        "有没有",
+        "几点",
+        "多久",
+        "什么时候",
+        "吗",
+        "哪里",
+        "区别",
+        "查一下",
     }
 )
 #: A text (or clause) without any lexicon word has its logit halved: the corpus model reads

@@ -56,7 +56,12 @@ def _glue_placeholders(tokens: list[str]) -> list[str]:
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok == "[" and i + 2 < n and tokens[i + 2] == "]" and tokens[i + 1] in _PLACEHOLDER_TOKENS:
+        if (
+            tok == "["
+            and i + 2 < n
+            and tokens[i + 2] == "]"
+            and tokens[i + 1] in _PLACEHOLDER_TOKENS
+        ):
             out.append(_PLACEHOLDER_TOKENS[tokens[i + 1]])
             i += 3
         else:

@@ -102,39 +102,39 @@ def detect_topics(
     但是 outweighs the part before), then the strongest sentiment, then the earliest mention.
     Without any keyword the text gets one ``other`` topic carrying the document's sentiment.
     """
-    token_topics = _token_topics
     hits: dict[str, list[int]] = {}  # topic -> clause index per hit
-    for ci, words in enumerate(ex.clause_words):
-        for word in words:
-            topics = token_topics[word]
-            if topics:
-                for topic in topics:
-                    hits.setdefault(topic, []).append(ci)
+    if ex.topics_known:
+        pairs = ex.topic_hits
+    else:  # extracted without topic lookups (training-mode table)
+        pairs = [
+            (ci, topics_of_token(w)) for ci, words in enumerate(ex.clause_words) for w in words
+        ]
+    for ci, topics in pairs:
+        for topic in topics:
+            hits.setdefault(topic, []).append(ci)
     if not hits:
         score = round(score_from_logit(doc_logit), 4) if ex.n_clauses else 0.0
         label = label_for(score, neutral_band)
         return [TopicSentiment(OTHER, label, score)], OTHER
 
-    def has_opinion(ci: int) -> bool:
-        return (
-            ex.clause_pos[ci] > 0
-            or ex.clause_neg[ci] > 0
-            or abs(clause_logits[ci] - bias) >= EVIDENCE_LOGIT
-        )
-
+    pos, neg, weights, n_clauses = ex.clause_pos, ex.clause_neg, ex.clause_weight, ex.n_clauses
+    opinion = [
+        p > 0 or n > 0 or abs(logit - bias) >= EVIDENCE_LOGIT
+        for p, n, logit in zip(pos, neg, clause_logits, strict=True)
+    ]
     ranked = []
     for order, (topic, clauses) in enumerate(hits.items()):
-        logits = []
-        distinct = list(dict.fromkeys(clauses))
+        total = salience = 0.0
+        distinct = dict.fromkeys(clauses)
         for ci in distinct:
-            if has_opinion(ci):
-                logits.append(clause_logits[ci])
-            elif ci + 1 < ex.n_clauses and has_opinion(ci + 1):
-                logits.append(clause_logits[ci + 1])
+            salience += weights[ci]
+            if opinion[ci]:
+                total += clause_logits[ci]
+            elif ci + 1 < n_clauses and opinion[ci + 1]:
+                total += clause_logits[ci + 1]
             else:
-                logits.append(doc_logit)
-        score = round(score_from_logit(sum(logits) / len(logits)), 4)
-        salience = sum(ex.clause_weight[ci] for ci in distinct)
+                total += doc_logit
+        score = round(score_from_logit(total / len(distinct)), 4)
         ranked.append((salience, abs(score), -order, topic, score))
     topics = [
         TopicSentiment(topic, label_for(score, neutral_band), score)

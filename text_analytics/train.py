@@ -90,7 +90,7 @@ def build_matrix(prepared: Sequence[Prepared], vocab: dict[str, int]) -> Any:
         if ex.feats:
             acc: dict[int, float] = {}
             cw = ex.clause_weight
-            for feat, clause in zip(ex.feats, ex.feat_clause):
+            for feat, clause in zip(ex.feats, ex.feat_clause, strict=True):
                 idx = vocab.get(feat)
                 if idx is not None:
                     acc[idx] = acc.get(idx, 0.0) + cw[clause]
@@ -99,8 +99,8 @@ def build_matrix(prepared: Sequence[Prepared], vocab: dict[str, int]) -> Any:
                 rows.append(r)
                 cols.append(idx)
                 vals.append(value * norm)
-        pos = sum(a * b for a, b in zip(ex.clause_pos, ex.clause_weight))
-        neg = sum(a * b for a, b in zip(ex.clause_neg, ex.clause_weight))
+        pos = sum(a * b for a, b in zip(ex.clause_pos, ex.clause_weight, strict=True))
+        neg = sum(a * b for a, b in zip(ex.clause_neg, ex.clause_weight, strict=True))
         lp, ln = dense_values(pos, neg)
         rows += [r, r]
         cols += [n_vocab, n_vocab + 1]
@@ -151,9 +151,7 @@ def train_model(
     penalty[-2:] = LEX_L2_FACTOR
     w, b = fit_logistic(x, np.asarray(labels, dtype=float), l2, penalty)
     names = sorted(vocab, key=vocab.__getitem__)
-    weights = {
-        name: float(w[i]) for i, name in enumerate(names) if abs(w[i]) >= MIN_ABS_WEIGHT
-    }
+    weights = {name: float(w[i]) for i, name in enumerate(names) if abs(w[i]) >= MIN_ABS_WEIGHT}
     return SentimentModel(
         bias=b,
         weights=weights,
@@ -172,8 +170,9 @@ def evaluate_all(
     df: Any, prepared: list[Prepared], model: SentimentModel, cross_category: bool, log: Any
 ) -> dict[str, Any]:
     """The accuracy table written to ``evaluation.json``."""
-    from text_analytics.script import _converter  # noqa: F401  (warms OpenCC)
     import opencc
+
+    from text_analytics.script import _converter  # noqa: F401  (warms OpenCC)
 
     holdout = df["holdout"].to_numpy()
     labels = df["label"].to_numpy()
@@ -206,7 +205,8 @@ def evaluate_all(
 
     s2t = opencc.OpenCC("s2t")
     rng = np.random.default_rng(20240518)
-    sample = np.sort(rng.choice(test_idx, size=min(TRADITIONAL_SAMPLE, len(test_idx)), replace=False))
+    size = min(TRADITIONAL_SAMPLE, len(test_idx))
+    sample = np.sort(rng.choice(test_idx, size=size, replace=False))
     trad_texts = [s2t.convert(df["text"].iat[i]) for i in sample]
     trad_prepared = prepare_all(trad_texts)
     trad_acc = binary_accuracy(model, trad_prepared, labels[sample])
@@ -270,14 +270,23 @@ def evaluate_all(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m text_analytics.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="directory with online_shopping_7_cats.csv "
-                        "(default: <project>/../shared/data/sentiment)")
+    parser = argparse.ArgumentParser(
+        prog="python -m text_analytics.train", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="directory with online_shopping_7_cats.csv "
+        "(default: <project>/../shared/data/sentiment)",
+    )
     parser.add_argument("--model-out", type=Path, default=MODEL_FILE)
     parser.add_argument("--evaluation-out", type=Path, default=EVALUATION_FILE)
-    parser.add_argument("--skip-cross-category", action="store_true",
-                        help="skip the seven leave-one-category-out fits")
+    parser.add_argument(
+        "--skip-cross-category",
+        action="store_true",
+        help="skip the seven leave-one-category-out fits",
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -302,16 +311,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "min_df": MIN_DF,
     }
     model = train_model([prepared[i] for i in train_idx], labels[train_idx], meta=meta)
-    log(f"model: {len(model.weights)} weights, bias {model.bias:.3f}, "
-        f"lexicon +{model.lex_pos:.3f} / {model.lex_neg:.3f}")
+    log(
+        f"model: {len(model.weights)} weights, bias {model.bias:.3f}, "
+        f"lexicon +{model.lex_pos:.3f} / {model.lex_neg:.3f}"
+    )
     table = evaluate_all(df, prepared, model, not args.skip_cross_category, log)
     model.save(args.model_out)
     from text_analytics.model import model_version
 
     table["model_version"] = model_version() if args.model_out == MODEL_FILE else None
     table["artefact_bytes"] = args.model_out.stat().st_size
-    args.evaluation_out.write_text(json.dumps(table, ensure_ascii=False, indent=2) + "\n",
-                                   encoding="utf-8")
+    args.evaluation_out.write_text(
+        json.dumps(table, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     log(f"wrote {args.model_out} ({table['artefact_bytes']} bytes) and {args.evaluation_out}")
     return 0
 

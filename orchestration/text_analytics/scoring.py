@@ -9,14 +9,18 @@ per batch, so a run killed halfway loses at most one batch of work and leaves no
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 
 import duckdb
 import pandas as pd
 
-from text_analytics import MODEL_VERSION, analyse_batch
+from text_analytics import MODEL_VERSION, TextAnalysis, analyse_batch, warm_up
 
 SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
@@ -98,11 +102,32 @@ def _collect_pending(con: duckdb.DuckDBPyConnection, model_version: str) -> int:
     return con.execute("select count(*) from _pending_feedback").fetchone()[0]
 
 
+@contextmanager
+def _worker_pool(processes: int) -> Iterator[Pool | None]:
+    """A pool of scoring workers for the whole pass (None: score in this process).
+
+    Workers are *spawned*, not forked: the caller (a Dagster step) runs threads, and a fork
+    taken while another thread holds a lock can hang the child forever.
+    """
+    if processes <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("spawn").Pool(processes, initializer=warm_up) as pool:
+        yield pool
+
+
+def _analyse(texts: list[str | None], pool: Pool | None, chunk_size: int) -> list[TextAnalysis]:
+    if pool is None:
+        return analyse_batch(texts)
+    chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
+    return [r for part in pool.map(analyse_batch, chunks, chunksize=1) for r in part]
+
+
 def _frames(
-    batch: pd.DataFrame, model_version: str, processes: int
+    batch: pd.DataFrame, model_version: str, pool: Pool | None, chunk_size: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     texts = [t if isinstance(t, str) else None for t in batch["feedback_text"].tolist()]
-    results = analyse_batch(texts, processes=processes, chunk_size=2_000)
+    results = _analyse(texts, pool, chunk_size)
     now = pd.Timestamp.now(tz="UTC").tz_localize(None)
     scores = pd.DataFrame(
         {
@@ -167,24 +192,31 @@ def score_pending(
     model_version: str = MODEL_VERSION,
     batch_size: int = 50_000,
     processes: int = 2,
+    chunk_size: int = 2_000,
 ) -> ScoringReport:
-    """Score every pending feedback item; see the module docstring."""
+    """Score every pending feedback item; see the module docstring.
+
+    ``batch_size`` items are read, scored and written at a time (bounded memory); within a
+    batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than one chunk
+    are scored in this process, without starting workers.
+    """
     ensure_tables(con)
     report = ScoringReport(model_version)
     report.pending = _collect_pending(con, model_version)
     started = time.perf_counter()
-    for first in range(1, report.pending + 1, batch_size):
-        batch = con.execute(
-            "select feedback_id, feedback_text, text_hash from _pending_feedback "
-            "where batch_row between ? and ? order by batch_row",
-            [first, first + batch_size - 1],
-        ).df()
-        scores, topics = _frames(batch, model_version, processes)
-        _write_batch(con, scores, topics)
-        report.scored += len(scores)
-        report.topic_rows += len(topics)
-        report.characters += int(batch["feedback_text"].fillna("").str.len().sum())
-        report.labels.update(scores["sentiment_label"].tolist())
+    with _worker_pool(processes if report.pending > chunk_size else 1) as pool:
+        for first in range(1, report.pending + 1, batch_size):
+            batch = con.execute(
+                "select feedback_id, feedback_text, text_hash from _pending_feedback "
+                "where batch_row between ? and ? order by batch_row",
+                [first, first + batch_size - 1],
+            ).df()
+            scores, topics = _frames(batch, model_version, pool, chunk_size)
+            _write_batch(con, scores, topics)
+            report.scored += len(scores)
+            report.topic_rows += len(topics)
+            report.characters += int(batch["feedback_text"].fillna("").str.len().sum())
+            report.labels.update(scores["sentiment_label"].tolist())
     report.seconds = time.perf_counter() - started
     con.execute("drop table if exists _pending_feedback")
     return report

@@ -77,6 +77,6 @@ def test_two_processes_give_the_same_scores_as_one(warehouse_copy: Path, tmp_pat
         score_pending(con, processes=1, batch_size=3)
         one = con.execute(query).fetchall()
     with duckdb.connect(str(other)) as con:
-        score_pending(con, processes=2, batch_size=1000)
+        score_pending(con, processes=2, batch_size=1000, chunk_size=2)
         two = con.execute(query).fetchall()
     assert one == two

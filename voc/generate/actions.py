@@ -41,24 +41,101 @@ class ImprovementAction:
 #: (id, title, topic, launch as share of the period, scope, store, owner, description,
 #:  effective, negative share before, after)
 _ACTION_PLAN = (
-    ("A01", "更换快递合作方，主推顺丰次日达", "logistics", 0.42, "ecommerce_review", None, "物流部",
-     "线上订单默认改走顺丰，偏远地区加派京东物流，承诺48小时内发货。", True, 0.45, 0.20),
-    ("A02", "APP 3.5.0：修复闪退并重做登录流程", "app_experience", 0.50, "app_review", None,
-     "APP产品组", "修复安卓与鸿蒙机型的启动闪退，登录改为一键登录，配网流程简化为三步。", True,
-     0.55, 0.25),
-    ("A03", "客服服务标准升级与满意度回访", "service_attitude", 0.46, "survey", None, "客服中心",
-     "全员服务话术培训，首问负责制，差评48小时内回访。", True, 0.45, 0.18),
-    ("A04", "会员价体系调整", "price", 0.55, "all", None, "定价委员会",
-     "银卡及以上会员全场9.5折，取消部分满减活动。", False, 0.30, 0.30),
-    ("A05", "静安寺店体验区翻新", "store_environment", 0.48, "store_card", "S003", "华东区门店运营",
-     "更换展台与灯光，增加休息区。", False, 0.25, 0.25),
-    ("A06", "退款审核自动化，极速退款", "process", 0.52, "support_ticket", None, "售后服务部",
-     "符合条件的退款申请自动审核，24小时内原路退回。", True, 0.70, 0.40),
-    ("A07", "新品出厂质检流程升级", "product_quality", 0.58, "ecommerce_review", None, "品控部",
-     "新增整机老化测试与抽检比例。", False, 0.22, 0.22),
+    (
+        "A01",
+        "更换快递合作方，主推顺丰次日达",
+        "logistics",
+        0.42,
+        "ecommerce_review",
+        None,
+        "物流部",
+        "线上订单默认改走顺丰，偏远地区加派京东物流，承诺48小时内发货。",
+        True,
+        0.45,
+        0.20,
+    ),
+    (
+        "A02",
+        "APP 3.5.0：修复闪退并重做登录流程",
+        "app_experience",
+        0.50,
+        "app_review",
+        None,
+        "APP产品组",
+        "修复安卓与鸿蒙机型的启动闪退，登录改为一键登录，配网流程简化为三步。",
+        True,
+        0.55,
+        0.25,
+    ),
+    (
+        "A03",
+        "客服服务标准升级与满意度回访",
+        "service_attitude",
+        0.46,
+        "survey",
+        None,
+        "客服中心",
+        "全员服务话术培训，首问负责制，差评48小时内回访。",
+        True,
+        0.45,
+        0.15,
+    ),
+    (
+        "A04",
+        "会员价体系调整",
+        "price",
+        0.55,
+        "all",
+        None,
+        "定价委员会",
+        "银卡及以上会员全场9.5折，取消部分满减活动。",
+        False,
+        0.30,
+        0.30,
+    ),
+    (
+        "A05",
+        "静安寺店体验区翻新",
+        "store_environment",
+        0.48,
+        "store_card",
+        "S003",
+        "华东区门店运营",
+        "更换展台与灯光，增加休息区。",
+        False,
+        0.25,
+        0.25,
+    ),
+    (
+        "A06",
+        "退款审核自动化，极速退款",
+        "process",
+        0.52,
+        "support_ticket",
+        None,
+        "售后服务部",
+        "符合条件的退款申请自动审核，24小时内原路退回。",
+        True,
+        0.70,
+        0.40,
+    ),
+    (
+        "A07",
+        "新品出厂质检流程升级",
+        "product_quality",
+        0.58,
+        "ecommerce_review",
+        None,
+        "品控部",
+        "新增整机老化测试与抽检比例。",
+        False,
+        0.22,
+        0.22,
+    ),
 )
 
-#: Evaluation window (days) on each side of a launch (MARTS.md: before [L-28d, L), after [L, L+28d)).
+#: Evaluation window (days) on each side of a launch.
+#: MARTS.md: before [L-28d, L), after [L, L+28d).
 EFFECT_WINDOW_DAYS = 28
 
 
@@ -66,10 +143,13 @@ def plan_actions(days: int) -> list[ImprovementAction]:
     """Actions launched in the middle of the period, with 28 days on both sides when possible."""
     margin = min(EFFECT_WINDOW_DAYS, days // 2)
     out = []
-    for (aid, title, topic, share, scope, store, owner, desc, eff, before, after) in _ACTION_PLAN:
+    for aid, title, topic, share, scope, store, owner, desc, eff, before, after in _ACTION_PLAN:
         launch = min(max(round(share * days), margin), max(margin, days - margin))
-        out.append(ImprovementAction(aid, title, topic, launch, scope, store, owner, desc, eff,
-                                     before, after))
+        out.append(
+            ImprovementAction(
+                aid, title, topic, launch, scope, store, owner, desc, eff, before, after
+            )
+        )
     return out
 
 
@@ -98,7 +178,7 @@ NEUTRAL_SHARE: dict[str, float] = {
     "app_review": 0.10,
     "ecommerce_review": 0.12,
     "social": 0.18,
-    "support_ticket": 0.25,
+    "support_ticket": 0.60,  # not a complaint: mostly an inquiry, rarely praise
     "store_card": 0.12,
 }
 MOOD_WEIGHT = 0.5
@@ -128,7 +208,12 @@ class ExperienceModel:
         return _sigmoid(_logit(BASE_NEGATIVE[topic]) + SOURCE_SHIFT[source])
 
     def polarity(
-        self, rng: Random, source: str, topic: str, day: int, store_id: str | None,
+        self,
+        rng: Random,
+        source: str,
+        topic: str,
+        day: int,
+        store_id: str | None,
         mood: float = 0.0,
     ) -> str:
         p_neg = self.negative_share(source, topic, day, store_id)

@@ -12,6 +12,7 @@ import bisect
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from random import Random
 
 import numpy as np
@@ -66,22 +67,54 @@ def build_products() -> list[Product]:
 # --- stores ----------------------------------------------------------------------------------
 
 _MAINLAND_STORES = (
-    ("上海", "徐家汇店"), ("上海", "五角场店"), ("上海", "静安寺店"), ("北京", "三里屯店"),
-    ("北京", "西单店"), ("北京", "望京店"), ("广州", "天河店"), ("广州", "北京路店"),
-    ("深圳", "福田店"), ("深圳", "南山店"), ("杭州", "西湖店"), ("杭州", "滨江店"),
-    ("南京", "新街口店"), ("成都", "春熙路店"), ("成都", "高新店"), ("武汉", "江汉路店"),
-    ("武汉", "光谷店"), ("重庆", "解放碑店"), ("西安", "小寨店"), ("苏州", "观前街店"),
-    ("天津", "滨江道店"), ("长沙", "五一广场店"), ("郑州", "二七店"), ("青岛", "台东店"),
-    ("厦门", "中山路店"), ("沈阳", "中街店"), ("宁波", "天一广场店"), ("合肥", "淮河路店"),
-    ("昆明", "南屏街店"), ("济南", "泉城路店"), ("福州", "东街口店"), ("大连", "西安路店"),
-    ("无锡", "崇安寺店"), ("东莞", "东城店"), ("佛山", "祖庙店"), ("石家庄", "北国店"),
+    ("上海", "徐家汇店"),
+    ("上海", "五角场店"),
+    ("上海", "静安寺店"),
+    ("北京", "三里屯店"),
+    ("北京", "西单店"),
+    ("北京", "望京店"),
+    ("广州", "天河店"),
+    ("广州", "北京路店"),
+    ("深圳", "福田店"),
+    ("深圳", "南山店"),
+    ("杭州", "西湖店"),
+    ("杭州", "滨江店"),
+    ("南京", "新街口店"),
+    ("成都", "春熙路店"),
+    ("成都", "高新店"),
+    ("武汉", "江汉路店"),
+    ("武汉", "光谷店"),
+    ("重庆", "解放碑店"),
+    ("西安", "小寨店"),
+    ("苏州", "观前街店"),
+    ("天津", "滨江道店"),
+    ("长沙", "五一广场店"),
+    ("郑州", "二七店"),
+    ("青岛", "台东店"),
+    ("厦门", "中山路店"),
+    ("沈阳", "中街店"),
+    ("宁波", "天一广场店"),
+    ("合肥", "淮河路店"),
+    ("昆明", "南屏街店"),
+    ("济南", "泉城路店"),
+    ("福州", "东街口店"),
+    ("大连", "西安路店"),
+    ("无锡", "崇安寺店"),
+    ("东莞", "东城店"),
+    ("佛山", "祖庙店"),
+    ("石家庄", "北国店"),
 )
 _TW_STORES = (("台北", "台北信义店"), ("台中", "台中中港店"), ("高雄", "高雄巨蛋店"))
 _HK_STORES = (("香港", "铜锣湾店"), ("香港", "旺角店"))
 _ONLINE_SHOPS = (
-    ("tmall", "禾光官方旗舰店"), ("tmall", "禾光家电专卖店"), ("jd", "禾光京东自营旗舰店"),
-    ("jd", "禾光电器专营店"), ("pinduoduo", "禾光官方旗舰店"), ("pinduoduo", "禾光品牌折扣店"),
-    ("douyin_shop", "禾光官方旗舰店"), ("douyin_shop", "禾光直播精选店"),
+    ("tmall", "禾光官方旗舰店"),
+    ("tmall", "禾光家电专卖店"),
+    ("jd", "禾光京东自营旗舰店"),
+    ("jd", "禾光电器专营店"),
+    ("pinduoduo", "禾光官方旗舰店"),
+    ("pinduoduo", "禾光品牌折扣店"),
+    ("douyin_shop", "禾光官方旗舰店"),
+    ("douyin_shop", "禾光直播精选店"),
 )
 PLATFORM_NAMES = {"tmall": "天猫", "jd": "京东", "pinduoduo": "拼多多", "douyin_shop": "抖音"}
 
@@ -112,13 +145,74 @@ def build_stores() -> list[Store]:
 
 # --- customers -------------------------------------------------------------------------------
 
-_OTHER_CITIES = ("南昌", "太原", "南宁", "贵阳", "哈尔滨", "长春", "兰州", "温州", "常州", "珠海",
-                 "惠州", "绍兴", "烟台", "徐州", "泉州", "嘉兴", "扬州", "洛阳")
-_EMAIL_DOMAINS = ("qq.com", "163.com", "126.com", "gmail.com", "outlook.com", "sina.com",
-                  "foxmail.com", "hotmail.com", "yahoo.com.tw", "icloud.com")
-_SYLLABLES = ("zhang", "wang", "li", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu",
-              "sun", "ma", "hu", "guo", "lin", "he", "gao", "luo", "wei", "xiao", "ming", "hua",
-              "jing", "ling", "yu", "fang", "tian", "lei", "jun", "hong", "xin", "yan", "qing")
+_OTHER_CITIES = (
+    "南昌",
+    "太原",
+    "南宁",
+    "贵阳",
+    "哈尔滨",
+    "长春",
+    "兰州",
+    "温州",
+    "常州",
+    "珠海",
+    "惠州",
+    "绍兴",
+    "烟台",
+    "徐州",
+    "泉州",
+    "嘉兴",
+    "扬州",
+    "洛阳",
+)
+_EMAIL_DOMAINS = (
+    "qq.com",
+    "163.com",
+    "126.com",
+    "gmail.com",
+    "outlook.com",
+    "sina.com",
+    "foxmail.com",
+    "hotmail.com",
+    "yahoo.com.tw",
+    "icloud.com",
+)
+_SYLLABLES = (
+    "zhang",
+    "wang",
+    "li",
+    "liu",
+    "chen",
+    "yang",
+    "huang",
+    "zhao",
+    "wu",
+    "zhou",
+    "xu",
+    "sun",
+    "ma",
+    "hu",
+    "guo",
+    "lin",
+    "he",
+    "gao",
+    "luo",
+    "wei",
+    "xiao",
+    "ming",
+    "hua",
+    "jing",
+    "ling",
+    "yu",
+    "fang",
+    "tian",
+    "lei",
+    "jun",
+    "hong",
+    "xin",
+    "yan",
+    "qing",
+)
 TIERS = ("standard", "silver", "gold", "platinum")
 
 
@@ -126,10 +220,29 @@ class Customer:
     """One CRM customer and the latent traits that drive their behaviour."""
 
     __slots__ = (
-        "idx", "customer_id", "registered", "birth_year", "gender", "city", "region", "tier",
-        "phone", "email", "aov", "order_rate", "churn_at", "closed_at", "mood", "digital",
-        "store_affinity", "home_store", "fav_shop", "upgrade_at", "contact_change_at",
-        "penalty", "penalty_until",
+        "aov",
+        "birth_year",
+        "churn_at",
+        "city",
+        "closed_at",
+        "contact_change_at",
+        "customer_id",
+        "digital",
+        "email",
+        "fav_shop",
+        "gender",
+        "home_store",
+        "idx",
+        "mood",
+        "order_rate",
+        "penalty",
+        "penalty_until",
+        "phone",
+        "region",
+        "registered",
+        "store_affinity",
+        "tier",
+        "upgrade_at",
     )
 
     def __init__(self, idx: int, customer_id: str):
@@ -179,7 +292,13 @@ class Window:
         return datetime(self.start.year, self.start.month, self.start.day)
 
     def day(self, index: int) -> date:
+        if 0 <= index < len(self._dates):
+            return self._dates[index]
         return self.start + timedelta(days=index)
+
+    @cached_property
+    def _dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
 
     def at(self, seconds: int) -> datetime:
         """Local time ``seconds`` after the window's first midnight."""
@@ -220,8 +339,15 @@ def build_customers(rng: Random, n: int, window: Window, stores: list[Store]) ->
         else:
             c.registered = window.start_dt + timedelta(seconds=int(rng.random() * window_seconds))
         age_roll = rng.random()
-        age = (rng.randint(18, 29) if age_roll < 0.3 else rng.randint(30, 44) if age_roll < 0.7
-               else rng.randint(45, 64) if age_roll < 0.95 else rng.randint(65, 80))
+        age = (
+            rng.randint(18, 29)
+            if age_roll < 0.3
+            else rng.randint(30, 44)
+            if age_roll < 0.7
+            else rng.randint(45, 64)
+            if age_roll < 0.95
+            else rng.randint(65, 80)
+        )
         c.birth_year = None if rng.random() < 0.04 else end_year - age
         c.gender = "F" if rng.random() < 0.55 else ("M" if rng.random() < 0.95 else "")
         tier_roll = rng.random()
@@ -245,7 +371,9 @@ def build_customers(rng: Random, n: int, window: Window, stores: list[Store]) ->
             if span > 86400:
                 c.churn_at = earliest + timedelta(seconds=int(rng.random() * span))
                 if rng.random() < 0.25:
-                    closed = c.churn_at + timedelta(days=rng.randint(10, 60), seconds=rng.randint(0, 86399))
+                    closed = c.churn_at + timedelta(
+                        days=rng.randint(10, 60), seconds=rng.randint(0, 86399)
+                    )
                     if closed.date() <= window.end:
                         c.closed_at = closed
         c.upgrade_at = None
@@ -253,7 +381,8 @@ def build_customers(rng: Random, n: int, window: Window, stores: list[Store]) ->
             c.upgrade_at = window.start_dt + timedelta(seconds=int(rng.random() * window_seconds))
         c.contact_change_at = None
         if rng.random() < 0.04:
-            c.contact_change_at = window.start_dt + timedelta(seconds=int(rng.random() * window_seconds))
+            offset = int(rng.random() * window_seconds)
+            c.contact_change_at = window.start_dt + timedelta(seconds=offset)
         customers.append(c)
     return customers
 
@@ -314,7 +443,10 @@ class OrderBook:
 
 
 def build_orders(
-    rng: Random, customers: list[Customer], products: list[Product], stores: list[Store],
+    rng: Random,
+    customers: list[Customer],
+    products: list[Product],
+    stores: list[Store],
     window: Window,
 ) -> OrderBook:
     """Each customer orders as a Poisson process until they churn or close their account."""

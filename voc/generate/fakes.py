@@ -26,8 +26,28 @@ from voc.generate.styles import GENERIC_PRAISE
 from voc.generate.texts import Aspect, Composed, TextComposer, TextContext
 
 REVIEWER_PREFIX = {"tmall": "tb", "jd": "jd", "pinduoduo": "pdd", "douyin_shop": "dy"}
-PROVINCES = ("广东", "浙江", "江苏", "上海", "北京", "山东", "河南", "四川", "湖北", "福建", "湖南",
-             "安徽", "河北", "陕西", "重庆", "天津", "辽宁", "江西", "广西", "云南")
+PROVINCES = (
+    "广东",
+    "浙江",
+    "江苏",
+    "上海",
+    "北京",
+    "山东",
+    "河南",
+    "四川",
+    "湖北",
+    "福建",
+    "湖南",
+    "安徽",
+    "河北",
+    "陕西",
+    "重庆",
+    "天津",
+    "辽宁",
+    "江西",
+    "广西",
+    "云南",
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +99,13 @@ class FakeReviewPlanner:
     """Draws the fake-review schedule for one run."""
 
     def __init__(
-        self, rng: Random, window: Window, stores: list[Store], products: list[Product],
-        composer: TextComposer, expected_reviews: float,
+        self,
+        rng: Random,
+        window: Window,
+        stores: list[Store],
+        products: list[Product],
+        composer: TextComposer,
+        expected_reviews: float,
     ):
         self.rng = rng
         self.window = window
@@ -95,7 +120,17 @@ class FakeReviewPlanner:
 
     def _ctx(self, store: int, sku: int) -> TextContext:
         p, s = self.products[sku], self.stores[store]
-        return TextContext(p.name, p.category, f"¥{p.price}", s.name, "上海", "天猫", "3.4.0", "")
+        return TextContext(
+            p.name,
+            p.category,
+            f"¥{p.price}",
+            s.name,
+            "上海",
+            "天猫",
+            "3.4.0",
+            "",
+            self.window.start,
+        )
 
     def _compose(self, store: int, sku: int, aspects: list[Aspect]) -> Composed:
         return self.composer.compose(self.rng, "ecommerce_review", aspects, self._ctx(store, sku))
@@ -120,10 +155,23 @@ class FakeReviewPlanner:
             return at - timedelta(seconds=self.rng.randint(3600, 3 * 86400))
         return at - timedelta(days=self.rng.randint(200, 2500), seconds=self.rng.randint(0, 86399))
 
-    def _add(self, t: int, store: int, sku: int, rid: str, registered: datetime, rating: int,
-             composed: Composed, campaign: str, pattern: str, region: str) -> None:
+    def _add(
+        self,
+        t: int,
+        store: int,
+        sku: int,
+        rid: str,
+        registered: datetime,
+        rating: int,
+        composed: Composed,
+        campaign: str,
+        pattern: str,
+        region: str,
+    ) -> None:
         t = min(t, self.window.days * 86400 - 1)
-        review = FakeReview(t, store, sku, rid, registered, rating, composed, campaign, pattern, region)
+        review = FakeReview(
+            t, store, sku, rid, registered, rating, composed, campaign, pattern, region
+        )
         self.by_day.setdefault(t // 86400, []).append(review)
 
     def _platform(self, store: int) -> str:
@@ -151,24 +199,43 @@ class FakeReviewPlanner:
             else:
                 composed = self._compose(store, sku, [Aspect("product_quality", POSITIVE)])
                 rating = 1
-            self._add(t, store, sku, reviewer_id(rng, self._platform(store)),
-                      self._registered(t, rng.random() < 0.5), rating, composed, campaign,
-                      "rating_text_mismatch", rng.choice(PROVINCES))
+            self._add(
+                t,
+                store,
+                sku,
+                reviewer_id(rng, self._platform(store)),
+                self._registered(t, rng.random() < 0.5),
+                rating,
+                composed,
+                campaign,
+                "rating_text_mismatch",
+                rng.choice(PROVINCES),
+            )
         campaign = self._new_campaign()
         for _ in range(self._count(80, 2)):
             store, sku = rng.choice(self.shops), rng.randrange(len(self.products))
             t = self._start_second(1) + rng.randint(0, 86399)
-            self._add(t, store, sku, reviewer_id(rng, self._platform(store)),
-                      self._registered(t, rng.random() < 0.6), 5, generic_praise(rng), campaign,
-                      "generic_template", rng.choice(PROVINCES))
+            self._add(
+                t,
+                store,
+                sku,
+                reviewer_id(rng, self._platform(store)),
+                self._registered(t, rng.random() < 0.6),
+                5,
+                generic_praise(rng),
+                campaign,
+                "generic_template",
+                rng.choice(PROVINCES),
+            )
         return self.by_day
 
     def _copies(self, pattern: str, perturbed: bool) -> None:
         rng = self.rng
         campaign = self._new_campaign()
         store, sku = rng.choice(self.shops), rng.randrange(len(self.products))
-        base = self._compose(store, sku, [Aspect("product_quality", POSITIVE),
-                                          Aspect("logistics", POSITIVE)])
+        base = self._compose(
+            store, sku, [Aspect("product_quality", POSITIVE), Aspect("logistics", POSITIVE)]
+        )
         span = rng.randint(3, 6)
         start = self._start_second(span)
         regions = rng.sample(PROVINCES, 2)
@@ -176,9 +243,18 @@ class FakeReviewPlanner:
             t = start + rng.randint(0, span * 86400 - 1)
             text = perturb(rng, base.text) if perturbed else base.text
             composed = Composed(text, base.sentiment, base.aspects)
-            self._add(t, store, sku, reviewer_id(rng, self._platform(store)),
-                      self._registered(t, True), 5, composed, campaign, pattern,
-                      rng.choice(regions))
+            self._add(
+                t,
+                store,
+                sku,
+                reviewer_id(rng, self._platform(store)),
+                self._registered(t, True),
+                5,
+                composed,
+                campaign,
+                pattern,
+                rng.choice(regions),
+            )
 
     def _burst(self) -> None:
         rng = self.rng
@@ -187,11 +263,23 @@ class FakeReviewPlanner:
         start = self._start_second(2) + rng.randint(0, 12 * 3600)
         for _ in range(self._size(25, 40, 4)):
             t = start + rng.randint(0, 36 * 3600)
-            composed = generic_praise(rng) if rng.random() < 0.6 else self._compose(
-                store, sku, [Aspect("product_quality", POSITIVE)])
-            self._add(t, store, sku, reviewer_id(rng, self._platform(store)),
-                      self._registered(t, rng.random() < 0.7), 5, composed, campaign, "burst",
-                      rng.choice(PROVINCES))
+            composed = (
+                generic_praise(rng)
+                if rng.random() < 0.6
+                else self._compose(store, sku, [Aspect("product_quality", POSITIVE)])
+            )
+            self._add(
+                t,
+                store,
+                sku,
+                reviewer_id(rng, self._platform(store)),
+                self._registered(t, rng.random() < 0.7),
+                5,
+                composed,
+                campaign,
+                "burst",
+                rng.choice(PROVINCES),
+            )
 
     def _velocity(self) -> None:
         rng = self.rng
@@ -203,10 +291,12 @@ class FakeReviewPlanner:
         for _ in range(self._size(10, 16, 4)):
             t = start + rng.randint(0, 2 * 3600)
             sku = rng.randrange(len(self.products))
-            composed = generic_praise(rng) if rng.random() < 0.5 else self._compose(
-                store, sku, [Aspect("product_quality", POSITIVE)])
-            self._add(t, store, sku, rid, registered, 5, composed, campaign, "velocity",
-                      "广东")
+            composed = (
+                generic_praise(rng)
+                if rng.random() < 0.5
+                else self._compose(store, sku, [Aspect("product_quality", POSITIVE)])
+            )
+            self._add(t, store, sku, rid, registered, 5, composed, campaign, "velocity", "广东")
 
     def _attack(self) -> None:
         rng = self.rng
@@ -220,6 +310,15 @@ class FakeReviewPlanner:
             if rng.random() < 0.4:
                 aspects.append(Aspect("service_attitude", NEGATIVE))
             composed = self._compose(store, sku, aspects)
-            self._add(t, store, sku, reviewer_id(rng, self._platform(store)),
-                      self._registered(t, True), 1, composed, campaign, "new_account_attack",
-                      rng.choice(PROVINCES))
+            self._add(
+                t,
+                store,
+                sku,
+                reviewer_id(rng, self._platform(store)),
+                self._registered(t, True),
+                1,
+                composed,
+                campaign,
+                "new_account_attack",
+                rng.choice(PROVINCES),
+            )

@@ -24,8 +24,18 @@ from voc.generate.template import compile_pool, pick
 
 # --- personal data and look-alikes -----------------------------------------------------------
 
-_ID_REGIONS = ("110101", "310104", "440106", "330106", "510107", "420106", "320102", "500103",
-               "610113", "370202")
+_ID_REGIONS = (
+    "110101",
+    "310104",
+    "440106",
+    "330106",
+    "510107",
+    "420106",
+    "320102",
+    "500103",
+    "610113",
+    "370202",
+)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -54,8 +64,10 @@ def luhn_complete(partial: str) -> str:
 def bank_card_number(rng: Random) -> str:
     """A Luhn-valid UnionPay-style card number (16 or 19 digits), sometimes spaced."""
     length = rng.choice((16, 19))
-    partial = "62" + rng.choice(("22", "17", "28", "84", "58")) + "".join(
-        str(rng.randint(0, 9)) for _ in range(length - 5)
+    partial = (
+        "62"
+        + rng.choice(("22", "17", "28", "84", "58"))
+        + "".join(str(rng.randint(0, 9)) for _ in range(length - 5))
     )
     number = luhn_complete(partial)
     if rng.random() < 0.4:
@@ -79,8 +91,14 @@ def mobile_cn(rng: Random) -> str:
 
 def mobile_tw(rng: Random) -> str:
     n = f"09{rng.randint(0, 99_999_999):08d}"
-    return rng.choice((f"{n[:4]}-{n[4:7]}-{n[7:]}", n, f"{n[:4]} {n[4:7]} {n[7:]}",
-                       f"+886 {n[1:4]} {n[4:7]} {n[7:]}"))
+    return rng.choice(
+        (
+            f"{n[:4]}-{n[4:7]}-{n[7:]}",
+            n,
+            f"{n[:4]} {n[4:7]} {n[7:]}",
+            f"+886 {n[1:4]} {n[4:7]} {n[7:]}",
+        )
+    )
 
 
 def landline(rng: Random) -> str:
@@ -105,8 +123,13 @@ class PlantedData:
 
 
 _PII_FRAMES = {
-    "mobile_cn": ("[我的|]电话[是|：|:]{v}，[麻烦|请]尽快[联系|回电]", "有问题可以打我电话{v}",
-                  "联系方式：{v}", "手机{v}", "[回电|联系]请打{v}"),
+    "mobile_cn": (
+        "[我的|]电话[是|：|:]{v}，[麻烦|请]尽快[联系|回电]",
+        "有问题可以打我电话{v}",
+        "联系方式：{v}",
+        "手机{v}",
+        "[回电|联系]请打{v}",
+    ),
     "mobile_tw": ("電話{v}", "聯絡電話：{v}", "手機{v}"),
     "landline": ("[家里|公司]电话{v}", "座机：{v}"),
     "email": ("[邮箱|email|E-mail][是|：|:]{v}", "发票麻烦发到{v}", "回复请发{v}"),
@@ -159,8 +182,19 @@ class TextNoise:
         return PlantedData(kind, value, True)
 
     def lookalike(self, rng: Random, when: date, sku: str, price: str, version: str) -> PlantedData:
-        kind = rng.choice(("order_no", "order_no", "order_id", "tracking_no", "price", "version",
-                           "sku", "date", "hotline"))
+        kind = rng.choice(
+            (
+                "order_no",
+                "order_no",
+                "order_id",
+                "tracking_no",
+                "price",
+                "version",
+                "sku",
+                "date",
+                "hotline",
+            )
+        )
         if kind == "order_no":
             value = order_number_lookalike(rng, when)
         elif kind == "order_id":
@@ -174,7 +208,9 @@ class TextNoise:
         elif kind == "sku":
             value = sku
         elif kind == "date":
-            value = rng.choice((f"{when:%Y-%m-%d}", f"{when.month}月{when.day}日", f"{when:%Y/%m/%d}"))
+            value = rng.choice(
+                (f"{when:%Y-%m-%d}", f"{when.month}月{when.day}日", f"{when:%Y/%m/%d}")
+            )
         else:
             value = "400-820-8820"
         return PlantedData(kind, value, False)
@@ -189,9 +225,21 @@ class TextNoise:
         return pick(frames, rng, {"v": item.value})
 
     def apply(
-        self, rng: Random, text: str, *, html_p: float, pii_p: float, look_p: float, url_p: float,
-        when: date, sku: str, price: str, version: str, region: str = "cn",
-        voice: str = "customer", prepend_p: float = 0.25,
+        self,
+        rng: Random,
+        text: str,
+        *,
+        html_p: float,
+        pii_p: float,
+        look_p: float,
+        url_p: float,
+        when: date,
+        sku: str,
+        price: str,
+        version: str,
+        region: str = "cn",
+        voice: str = "customer",
+        prepend_p: float = 0.25,
     ) -> tuple[str, list[PlantedData]]:
         """Noisy text and the personal data / look-alikes planted in it.
 
@@ -207,8 +255,11 @@ class TextNoise:
             text = _htmlify(rng, text)
         for p, maker in ((look_p, "look"), (pii_p, "pii")):
             if rng.random() < p:
-                item = (self.lookalike(rng, when, sku, price, version) if maker == "look"
-                        else self.personal(rng, region))
+                item = (
+                    self.lookalike(rng, when, sku, price, version)
+                    if maker == "look"
+                    else self.personal(rng, region)
+                )
                 planted.append(item)
                 sentence = self._sentence(rng, item, voice)
                 if rng.random() >= prepend_p:
@@ -222,23 +273,31 @@ class TextNoise:
         return text, planted
 
 
-_CLOSING = tuple("。！？!?～~…；，,.") + ("\n",)
+_CLOSING = (*tuple("。！？!?～~…；，,."), "\n")
 
 
 def _separator(rng: Random, text: str) -> str:
     """What goes between a text and an appended sentence: nothing after a full stop."""
     last = ord(text[-1]) if text else 0
-    if not text or text.endswith(_CLOSING) or last >= 0x1F000 or 0x2600 <= last <= 0x27BF or (
-            last == 0xFE0F):
+    if (
+        not text
+        or text.endswith(_CLOSING)
+        or last >= 0x1F000
+        or 0x2600 <= last <= 0x27BF
+        or (last == 0xFE0F)
+    ):
         return rng.choice(("", "", " ", "\n"))
     return rng.choice(("，", "。", " ", "；", "\n"))
 
 
-_FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in
-              "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!?%"}
+_FULLWIDTH = {
+    c: chr(ord(c) + 0xFEE0)
+    for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!?%"
+}
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
-_HALFWIDTH_PUNCT = str.maketrans({"，": ",", "！": "!", "？": "?", "：": ":", "；": ";", "（": "(",
-                                  "）": ")"})
+_HALFWIDTH_PUNCT = str.maketrans(
+    {"，": ",", "！": "!", "？": "?", "：": ":", "；": ";", "（": "(", "）": ")"}
+)
 
 
 def to_fullwidth(text: str) -> str:
@@ -256,8 +315,11 @@ def _htmlify(rng: Random, text: str) -> str:
     if "\n" in text:
         return text.replace("\n", rng.choice(("<br>", "<br/>", "<br />")))
     roll = rng.random()
-    if roll < 0.35 and "和" in text:
-        return text.replace("和", "&amp;", 1)
+    if roll < 0.35:  # an ampersand, escaped by the scraper
+        if "和" in text:
+            return text.replace("和", "&amp;", 1)
+        if "，" in text:
+            return text.replace("，", " &amp; ", 1)
     if roll < 0.6 and "，" in text:
         return text.replace("，", rng.choice(("<br>", "<br/>", "&nbsp;")), 1)
     if roll < 0.8:
@@ -266,13 +328,20 @@ def _htmlify(rng: Random, text: str) -> str:
 
 
 def _url(rng: Random) -> str:
-    token = "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-                    for _ in range(rng.randint(6, 10)))
-    return rng.choice((
-        f"https://m.tb.cn/h.{token}", f"http://t.cn/{token}", f"https://v.douyin.com/{token}/",
-        f"https://www.xiaohongshu.com/discovery/item/{token.lower()}",
-        f"https://item.jd.com/{rng.randint(10**9, 10**10)}.html", f"https://weibo.com/{token}",
-    ))
+    token = "".join(
+        rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        for _ in range(rng.randint(6, 10))
+    )
+    return rng.choice(
+        (
+            f"https://m.tb.cn/h.{token}",
+            f"http://t.cn/{token}",
+            f"https://v.douyin.com/{token}/",
+            f"https://www.xiaohongshu.com/discovery/item/{token.lower()}",
+            f"https://item.jd.com/{rng.randint(10**9, 10**10)}.html",
+            f"https://weibo.com/{token}",
+        )
+    )
 
 
 # --- scripts ---------------------------------------------------------------------------------
@@ -342,12 +411,18 @@ def format_iso(dt: datetime, mode: str, rng: Random) -> str:
 
 
 #: Naive layouts used for CSV files (a subset of NAIVE_TIMESTAMP_FORMATS that keeps the time).
-CSV_LAYOUTS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M",
-               "%Y-%m-%dT%H:%M:%S")
+CSV_LAYOUTS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
 DATE_LAYOUTS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 
 
 # --- defects ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DefectRule:
@@ -362,33 +437,58 @@ class DefectRule:
 
 
 DEFECT_RULES: dict[str, DefectRule] = {
-    "survey": DefectRule(("response_id", "customer_id", "survey_type", "submitted_at"),
-                         timestamp="submitted_at", number="score", enum="survey_type",
-                         bad_enum_values=("nps_v2", "sus", "kano", "star", "csat5")),
-    "app_review": DefectRule(("review_id", "platform", "rating", "created_at"),
-                             timestamp="created_at", number="rating"),
-    "ecommerce_review": DefectRule(("review_id", "platform", "store_id", "sku", "reviewer_id",
-                                    "rating", "created_at"), timestamp="created_at",
-                                   number="rating"),
-    "social": DefectRule(("post_id", "platform", "author_id", "created_at"),
-                         timestamp="created_at"),
-    "support_ticket": DefectRule(("ticket_id", "contact_channel", "opened_at", "category"),
-                                 timestamp="opened_at"),
-    "store_card": DefectRule(("card_id", "store_id", "visit_date", "rating"), date="visit_date",
-                             number="rating"),
-    "crm_customer": DefectRule(("customer_id", "registered_at"), timestamp="registered_at",
-                               number="birth_year"),
-    "order": DefectRule(("order_id", "customer_id", "ordered_at", "amount", "status"),
-                        timestamp="ordered_at", number="amount", enum="status",
-                        bad_enum_values=("shipped", "pending", "已付款", "closed", "待发货")),
+    "survey": DefectRule(
+        ("response_id", "customer_id", "survey_type", "submitted_at"),
+        timestamp="submitted_at",
+        number="score",
+        enum="survey_type",
+        bad_enum_values=("nps_v2", "sus", "kano", "star", "csat5"),
+    ),
+    "app_review": DefectRule(
+        ("review_id", "platform", "rating", "created_at"), timestamp="created_at", number="rating"
+    ),
+    "ecommerce_review": DefectRule(
+        ("review_id", "platform", "store_id", "sku", "reviewer_id", "rating", "created_at"),
+        timestamp="created_at",
+        number="rating",
+    ),
+    "social": DefectRule(
+        ("post_id", "platform", "author_id", "created_at"), timestamp="created_at"
+    ),
+    "support_ticket": DefectRule(
+        ("ticket_id", "contact_channel", "opened_at", "category"), timestamp="opened_at"
+    ),
+    "store_card": DefectRule(
+        ("card_id", "store_id", "visit_date", "rating"), date="visit_date", number="rating"
+    ),
+    "crm_customer": DefectRule(
+        ("customer_id", "registered_at"), timestamp="registered_at", number="birth_year"
+    ),
+    "order": DefectRule(
+        ("order_id", "customer_id", "ordered_at", "amount", "status"),
+        timestamp="ordered_at",
+        number="amount",
+        enum="status",
+        bad_enum_values=("shipped", "pending", "已付款", "closed", "待发货"),
+    ),
 }
 
-_BAD_NUMBERS = ("五星", "九分", "满意", "x", "五", "4星", "★★★★★", "ten", "好评", "?")
+#: Bad scores and ratings; all encodable in Big5 too (they land in Taiwan store cards).
+_BAD_NUMBERS = ("五星", "九分", "三分", "x", "五", "4星", "★★★★★", "ten", "5+", "?")
 _BAD_YEARS = ("一九八八", "88年", "198O", "unknown", "八零后")
 _BAD_AMOUNTS = ("待定", "12O.50", "¥", "三百", "1,2,3", "免费")
-_BAD_TIMESTAMPS = ("昨天 14:32", "{y}年{m}月{d}日 下午3点", "{d2}/{m2}/{y} 10:22", "{y}-13-{d2} 10:00:00",
-                   "{y}-02-30 09:15:00", "{y}-{m2}-{d2} 25:10:00", "1715000000", "上周六",
-                   "{y}.{m2}.{d2} 18:20", "刚刚")
+_BAD_TIMESTAMPS = (
+    "昨天 14:32",
+    "{y}年{m}月{d}日 下午3点",
+    "{d2}/{m2}/{y} 10:22",
+    "{y}-13-{d2} 10:00:00",
+    "{y}-02-30 09:15:00",
+    "{y}-{m2}-{d2} 25:10:00",
+    "1715000000",
+    "上周六",
+    "{y}.{m2}.{d2} 18:20",
+    "刚刚",
+)
 _BAD_DATES = ("{y}-02-30", "{d2}/{m2}/{y}", "上周六", "{y}.{m2}.{d2}", "{m}月{d}日", "{y}-13-01")
 
 
@@ -459,7 +559,12 @@ class DefectPlanter:
         return options
 
     def apply_value_defect(
-        self, source: str, reason: str, values: dict, when: datetime, ts_format,
+        self,
+        source: str,
+        reason: str,
+        values: dict,
+        when: datetime,
+        ts_format,
     ) -> str:
         """Change one value of a formatted row so it breaks ``reason``; return the field name.
 
@@ -524,8 +629,10 @@ class DefectPlanter:
     def malformed_csv_fields(self, fields: list[str]) -> list[str]:
         """A record with the wrong number of fields: an unquoted comma, or a cut-off row."""
         rng = self.rng
-        clean = [f.replace('"', "").replace("\n", " ").replace("\r", " ").replace(",", "，")
-                 for f in fields]
+        clean = [
+            f.replace('"', "").replace("\n", " ").replace("\r", " ").replace(",", "，")
+            for f in fields
+        ]
         if rng.random() < 0.6:
             i = max(range(len(clean)), key=lambda k: len(clean[k]))
             text = clean[i] or "备注"

@@ -14,7 +14,7 @@ from random import Random
 from typing import Union
 
 #: A slot value: a fixed string, a pool to pick from, or a function of the RNG.
-SlotValue = Union[str, Sequence[str], Callable[[Random], str]]
+SlotValue = Union[str, Sequence[str], Callable[[Random], str]]  # noqa: UP007 (py3.10 alias)
 
 
 class Slot:

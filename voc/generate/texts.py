@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from random import Random
 
 from voc.generate import phrases as P
@@ -47,7 +48,8 @@ class TextContext:
     city: str
     platform_name: str
     app_version: str
-    order_no: str
+    order_no: str  # "" -> a marketplace-style number is made up if the text needs one
+    day: date
 
 
 def overall_polarity(aspects: Sequence[Aspect]) -> str:
@@ -64,8 +66,22 @@ def overall_polarity(aspects: Sequence[Aspect]) -> str:
 
 BRAND = "禾光"
 APP_NAMES = ("禾光智家", "禾光智家APP", "APP", "app", "这个app", "这个软件", "禾光App")
-DAYS = ("两天", "三天", "3天", "五天", "5天", "一个礼拜", "一周", "半个月", "十来天", "7天", "四天",
-        "好几天", "一个多星期", "十天")
+DAYS = (
+    "两天",
+    "三天",
+    "3天",
+    "五天",
+    "5天",
+    "一个礼拜",
+    "一周",
+    "半个月",
+    "十来天",
+    "7天",
+    "四天",
+    "好几天",
+    "一个多星期",
+    "十天",
+)
 HOURS = ("两个小时", "半小时", "40分钟", "一个多小时", "三个小时", "大半天", "二十分钟", "1个小时")
 STAFF = ("店员", "导购", "小姐姐", "小哥", "店长", "小王", "小李", "王姐", "陈经理", "销售小哥")
 COURIERS = ("顺丰", "京东快递", "中通", "圆通", "韵达", "申通", "极兔", "EMS", "德邦")
@@ -85,16 +101,25 @@ END_PUNCT = {
     NEUTRAL: ("", "。", "…", "～", "。"),
 }
 _CLOSERS = tuple("。！？!?～~…")
+_REPORTING_VERBS = ("反映", "称", "表示", "咨询", "反馈", "表扬", "询问")
 SAME_JOINERS = ("，", "，", "，", "，", "，", "，", "，而且", "，另外", "。", "；", " ", "，还有")
 
 #: Contrast forms: (template with {main} and {minor}, main polarity it suits or None for any).
 CONTRASTS_MAIN_LAST = (
-    "虽然{minor}，但是{main}", "{minor}，但是{main}", "{minor}，不过{main}", "{minor}，可是{main}",
-    "虽说{minor}，[不过|但]{main}", "{minor}。但{main}",
+    "虽然{minor}，但是{main}",
+    "{minor}，但是{main}",
+    "{minor}，不过{main}",
+    "{minor}，可是{main}",
+    "虽说{minor}，[不过|但]{main}",
+    "{minor}。但{main}",
 )
 CONTRAST_MAIN_FIRST = {
-    POSITIVE: ("{main}，就是{minor}", "{main}，唯一的[缺点|不足]是{minor}", "{main}，美中不足的是{minor}",
-               "{main}，只是{minor}"),
+    POSITIVE: (
+        "{main}，就是{minor}",
+        "{main}，唯一的[缺点|不足]是{minor}",
+        "{main}，美中不足的是{minor}",
+        "{main}，只是{minor}",
+    ),
     NEGATIVE: ("{main}，也就{minor}", "{main}，唯一的优点是{minor}", "{main}，[虽然|尽管]{minor}"),
 }
 
@@ -132,9 +157,12 @@ class TextComposer:
         self.ticket_inquiries = compile_pool(S.TICKET_INQUIRIES)
         self.card_extras = _compile_nested(S.STORE_CARD_EXTRAS)
         self.survey_extras = _compile_nested(S.SURVEY_EXTRAS)
-        self.story_context = compile_pool(S.STORY_CONTEXT)
+        self.story_context = _compile_nested(S.STORY_CONTEXT)
         self.story_episodes = {t: _compile_nested(p) for t, p in S.STORY_EPISODES.items()}
+        self.story_details = {t: _compile_nested(p) for t, p in S.STORY_DETAILS.items()}
         self.story_escalations = compile_pool(S.STORY_ESCALATIONS)
+        self.story_preambles = _compile_nested(S.STORY_PREAMBLES)
+        self.story_evidence = compile_pool(S.STORY_EVIDENCE)
         self.story_feelings = _compile_nested(S.STORY_FEELINGS)
         self.story_demands = _compile_nested(S.STORY_DEMANDS)
         self.contrast_last = compile_pool(CONTRASTS_MAIN_LAST)
@@ -159,7 +187,8 @@ class TextComposer:
             "brand": BRAND,
             "feature": P.FEATURES,
             "store": ctx.store_name,
-            "order_no": ctx.order_no,
+            "order_no": ctx.order_no
+            or (lambda r: f"{ctx.day:%Y%m%d}{r.randint(0, 10**12 - 1):012d}"),
         }
         good, defect = self.good[category], self.defect[category]
         slots["good"] = lambda r: render(r.choice(good), r, slots)
@@ -183,9 +212,12 @@ class TextComposer:
         """A sarcastic clause: praise words, negative facts."""
         q, qq = rng.choice(P.IRONY_QUOTES)
         facts = P.IRONY_FACTS.get(topic) or P.IRONY_FACTS["product_quality"]
-        return render(rng.choice(self.irony_frames), rng, {**slots, "q": q, "qq": qq, "fact": facts})
+        frame_slots = {**slots, "q": q, "qq": qq, "fact": facts}
+        return render(rng.choice(self.irony_frames), rng, frame_slots)
 
-    def body(self, rng: Random, slots: dict, aspects: Sequence[Aspect], irony_p: float = 0.0) -> str:
+    def body(
+        self, rng: Random, slots: dict, aspects: Sequence[Aspect], irony_p: float = 0.0
+    ) -> str:
         """The clauses of a normal-length text, contrast-aware."""
         overall = overall_polarity(aspects)
         if overall == NEGATIVE and rng.random() < irony_p and aspects[0].topic in P.IRONY_FACTS:
@@ -222,7 +254,9 @@ class TextComposer:
             return ""
         return rng.choice(END_PUNCT[polarity])
 
-    def _decorate(self, rng: Random, text: str, polarity: str, emoji_p: float, english_p: float) -> str:
+    def _decorate(
+        self, rng: Random, text: str, polarity: str, emoji_p: float, english_p: float
+    ) -> str:
         if rng.random() < english_p:
             text += rng.choice(("，", " ", "。")) + rng.choice(ENGLISH_TAILS[polarity])
         if rng.random() < emoji_p:
@@ -233,9 +267,24 @@ class TextComposer:
     # -- long stories ------------------------------------------------------------------
 
     def story(self, rng: Random, slots: dict, aspects: Sequence[Aspect]) -> str:
-        """A long first-person account (150-500 characters) with one episode per aspect."""
+        """A long first-person account with one episode per aspect.
+
+        Most run 100-300 characters; an "epic" one (every detail, a chain of escalations,
+        evidence) runs 300-600, like the complaints people post after weeks of back and forth.
+        """
         overall = overall_polarity(aspects)
-        segments = [pick(self.story_context, rng, slots)]
+        epic = overall == NEGATIVE and rng.random() < 0.3
+        topics = {a.topic for a in aspects}
+        contexts = self.story_context["any"]
+        if topics & {"logistics", "app_experience"}:
+            contexts = contexts + self.story_context["online"]
+        elif "store_environment" in topics:
+            contexts = contexts + self.story_context["store"]
+        else:
+            contexts = contexts + self.story_context["online"] + self.story_context["store"]
+        segments = [pick(contexts, rng, slots)]
+        if overall in self.story_preambles and (epic or rng.random() < 0.35):
+            segments[0] = pick(self.story_preambles[overall], rng, slots) + segments[0]
         previous = None
         for aspect in aspects:
             pools = self.story_episodes.get(aspect.topic, {})
@@ -246,13 +295,21 @@ class TextComposer:
             if previous is not None and aspect.polarity != previous and aspect.polarity != NEUTRAL:
                 episode = rng.choice(("可是", "但是", "没想到", "结果", "不过")) + episode
             previous = aspect.polarity
+            details = self.story_details.get(aspect.topic, {}).get(aspect.polarity)
+            if details and (epic or rng.random() < 0.7):
+                for detail in rng.sample(details, min(len(details), 2 if epic else 1)):
+                    episode += render(detail, rng, slots)
             segments.append(episode)
-        if overall == NEGATIVE and rng.random() < 0.6:
-            segments.append(pick(self.story_escalations, rng, slots))
+        if overall == NEGATIVE:
+            count = rng.choice((2, 3)) if epic else rng.choice((0, 1, 1, 2))
+            for escalation in rng.sample(self.story_escalations, count):
+                segments.append(render(escalation, rng, slots))
+            if epic or rng.random() < 0.3:
+                segments.append(pick(self.story_evidence, rng, slots))
         feeling_pol = overall if overall in self.story_feelings else None
         if feeling_pol:
             segments.append(pick(self.story_feelings[feeling_pol], rng, slots))
-            if rng.random() < 0.7:
+            if epic or rng.random() < 0.7:
                 segments.append(pick(self.story_demands[feeling_pol], rng, slots))
         out = segments[0]
         for seg in segments[1:]:
@@ -339,7 +396,8 @@ class TextComposer:
             text = self.body(rng, slots, aspects, irony_p=0.12)
             text += self._end(rng, overall, text)
         if rng.random() < 0.5:
-            text = pick(self.social_openers["any"] + self.social_openers[overall], rng, slots) + text
+            openers = self.social_openers["any"] + self.social_openers[overall]
+            text = pick(openers, rng, slots) + text
         if rng.random() < 0.45:
             text += pick(self.social_closers[overall], rng, slots)
         text = self._decorate(rng, text, overall, 0.5, 0.05)
@@ -360,9 +418,12 @@ class TextComposer:
         else:
             intro = pick(self.ticket_intros[overall], rng, slots)
         if aspects[0].topic == "other" and overall == NEUTRAL:
-            text = pick(self.ticket_inquiries, rng, slots) + "，" + pick(
-                self.ticket_demands[NEUTRAL], rng, slots
-            ) + "。"
+            text = (
+                pick(self.ticket_inquiries, rng, slots)
+                + "，"
+                + pick(self.ticket_demands[NEUTRAL], rng, slots)
+                + "。"
+            )
             return self._finish(text, aspects)
         if rng.random() < 0.15 and overall != NEUTRAL:
             body = self.story(rng, slots, aspects)
@@ -370,7 +431,7 @@ class TextComposer:
             text = intro + "：\n" + body
         else:
             body = _third_person(self.body(rng, slots, aspects, irony_p=0.0))
-            sep = "：" if intro.endswith(("反映", "称", "表示", "咨询", "反馈", "表扬", "询问")) else "，"
+            sep = "：" if intro.endswith(_REPORTING_VERBS) else "，"
             text = (intro + sep + body) if not intro.endswith("：") else intro + body
             text += "。"
         if rng.random() < 0.75:
@@ -408,12 +469,7 @@ class TextComposer:
 
 def _third_person(text: str) -> str:
     """First-person complaint -> agent's note about the customer."""
-    return (
-        text.replace("我妈", "客户母亲")
-        .replace("我们", "客户")
-        .replace("我", "客户")
-        .replace("客户是", "客户系")
-    )
+    return text.replace("我妈", "客户母亲").replace("我们", "客户").replace("我", "客户")
 
 
 def compile_one(text: str) -> Compiled:

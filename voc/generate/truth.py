@@ -23,13 +23,23 @@ from pathlib import Path
 from typing import TextIO
 
 from voc.generate.actions import EFFECT_WINDOW_DAYS, ImprovementAction
+from voc.generate.items import Item
 from voc.generate.phrases import NEGATIVE
-from voc.generate.sources import Item
 from voc.generate.writers import FileInfo
 
-FEEDBACK_COLUMNS = ("source", "source_record_id", "true_sentiment", "true_topics",
-                    "topic_sentiments", "script", "is_fake", "has_text", "quarantine_reason",
-                    "file", "line")
+FEEDBACK_COLUMNS = (
+    "source",
+    "source_record_id",
+    "true_sentiment",
+    "true_topics",
+    "topic_sentiments",
+    "script",
+    "is_fake",
+    "has_text",
+    "quarantine_reason",
+    "file",
+    "line",
+)
 
 
 @dataclass
@@ -93,11 +103,25 @@ class TruthRecorder:
         self._handles: list[TextIO] = []
         self.feedback = self._open("feedback.csv", FEEDBACK_COLUMNS)
         self.defects = self._open("defects.csv", ("source", "file", "line", "reason", "field"))
-        self.pii = self._open("pii.csv", ("source", "source_record_id", "field", "kind", "value",
-                                          "is_personal"))
-        self.fakes = self._open("fake_reviews.csv", (
-            "review_id", "campaign_id", "pattern", "platform", "store_id", "sku", "reviewer_id",
-            "reviewer_registered_at", "rating", "created_at", "true_sentiment"))
+        self.pii = self._open(
+            "pii.csv", ("source", "source_record_id", "field", "kind", "value", "is_personal")
+        )
+        self.fakes = self._open(
+            "fake_reviews.csv",
+            (
+                "review_id",
+                "campaign_id",
+                "pattern",
+                "platform",
+                "store_id",
+                "sku",
+                "reviewer_id",
+                "reviewer_registered_at",
+                "rating",
+                "created_at",
+                "true_sentiment",
+            ),
+        )
         self.tallies = [ActionTally(a) for a in actions]
         self.defect_counts: Counter = Counter()
         self.feedback_rows = 0
@@ -111,8 +135,16 @@ class TruthRecorder:
         writer.writerow(header)
         return writer
 
-    def record(self, item: Item, key: str, rel_path: str, line: int, reason: str | None,
-               defect_field: str | None, day: int) -> None:
+    def record(
+        self,
+        item: Item,
+        key: str,
+        rel_path: str,
+        line: int,
+        reason: str | None,
+        defect_field: str | None,
+        day: int,
+    ) -> None:
         """Truth about one delivered row (feedback or not)."""
         if reason:
             self.defect_counts[reason] += 1
@@ -122,24 +154,52 @@ class TruthRecorder:
         if truth is None:
             return
         self.feedback_rows += 1
-        self.feedback.writerow((
-            item.source, key, truth.sentiment, "|".join(a.topic for a in truth.aspects),
-            "|".join(f"{a.topic}:{a.polarity}" for a in truth.aspects), truth.script,
-            str(truth.is_fake).lower(), str(truth.has_text).lower(), reason or "", rel_path, line,
-        ))
+        self.feedback.writerow(
+            (
+                item.source,
+                key,
+                truth.sentiment,
+                "|".join(a.topic for a in truth.aspects),
+                "|".join(f"{a.topic}:{a.polarity}" for a in truth.aspects),
+                truth.script,
+                str(truth.is_fake).lower(),
+                str(truth.has_text).lower(),
+                reason or "",
+                rel_path,
+                line,
+            )
+        )
         for planted in item.planted:
             self.pii_rows += 1
             column = "contact" if planted.kind == "contact_phone" else "text"
-            self.pii.writerow((item.source, key, column, planted.kind, planted.value,
-                               str(planted.is_personal).lower()))
+            self.pii.writerow(
+                (
+                    item.source,
+                    key,
+                    column,
+                    planted.kind,
+                    planted.value,
+                    str(planted.is_personal).lower(),
+                )
+            )
         if truth.is_fake:
             self.fake_rows += 1
             v = item.values
-            self.fakes.writerow((
-                key, truth.fake_campaign, truth.fake_pattern, v["platform"], v["store_id"],
-                v["sku"], v["reviewer_id"], f"{v['reviewer_registered_at']:%Y-%m-%d %H:%M:%S}",
-                v["rating"], f"{item.when:%Y-%m-%d %H:%M:%S}", truth.sentiment,
-            ))
+            self.fakes.writerow(
+                (
+                    key,
+                    truth.fake_campaign,
+                    truth.fake_pattern,
+                    v["platform"],
+                    v["store_id"],
+                    v["sku"],
+                    v["reviewer_id"],
+                    f"{v['reviewer_registered_at']:%Y-%m-%d %H:%M:%S}",
+                    v["rating"],
+                    f"{item.when:%Y-%m-%d %H:%M:%S}",
+                    truth.sentiment,
+                )
+            )
         elif not reason:
             for tally in self.tallies:
                 tally.add(item, day)
@@ -151,38 +211,80 @@ class TruthRecorder:
     def write_actions(self, start_date) -> None:
         with open(self.dir / "actions.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow((
-                "action_id", "topic", "scope_channel", "scope_store_id", "launched_at",
-                "effective", "planned_negative_share_before", "planned_negative_share_after",
-                "realised_negative_share_before", "realised_negative_share_after",
-                "mentions_before", "mentions_after", "csat_pct_before", "csat_pct_after",
-                "nps_before", "nps_after",
-            ))
+            writer.writerow(
+                (
+                    "action_id",
+                    "topic",
+                    "scope_channel",
+                    "scope_store_id",
+                    "launched_at",
+                    "effective",
+                    "planned_negative_share_before",
+                    "planned_negative_share_after",
+                    "realised_negative_share_before",
+                    "realised_negative_share_after",
+                    "mentions_before",
+                    "mentions_after",
+                    "csat_pct_before",
+                    "csat_pct_after",
+                    "nps_before",
+                    "nps_after",
+                )
+            )
             from datetime import timedelta
 
             for t in self.tallies:
                 a = t.action
                 survey = a.scope_channel == "survey"
-                writer.writerow((
-                    a.action_id, a.topic, a.scope_channel, a.scope_store_id or "",
-                    (start_date + timedelta(days=a.launch_day)).isoformat(),
-                    str(a.effective).lower(), a.negative_before, a.negative_after,
-                    _blank(t.before.negative_share()), _blank(t.after.negative_share()),
-                    t.before.mentions, t.after.mentions,
-                    _blank(t.before.csat_pct() if survey else None),
-                    _blank(t.after.csat_pct() if survey else None),
-                    _blank(t.before.nps_value() if survey else None),
-                    _blank(t.after.nps_value() if survey else None),
-                ))
+                writer.writerow(
+                    (
+                        a.action_id,
+                        a.topic,
+                        a.scope_channel,
+                        a.scope_store_id or "",
+                        (start_date + timedelta(days=a.launch_day)).isoformat(),
+                        str(a.effective).lower(),
+                        a.negative_before,
+                        a.negative_after,
+                        _blank(t.before.negative_share()),
+                        _blank(t.after.negative_share()),
+                        t.before.mentions,
+                        t.after.mentions,
+                        _blank(t.before.csat_pct() if survey else None),
+                        _blank(t.after.csat_pct() if survey else None),
+                        _blank(t.before.nps_value() if survey else None),
+                        _blank(t.after.nps_value() if survey else None),
+                    )
+                )
 
     def write_files(self, files: list[FileInfo]) -> None:
         with open(self.dir / "files.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(("file", "source", "kind", "encoding", "rows", "delivered_at",
-                             "columns"))
+            writer.writerow(
+                (
+                    "file",
+                    "source",
+                    "kind",
+                    "encoding",
+                    "ascii_only",
+                    "rows",
+                    "delivered_at",
+                    "columns",
+                )
+            )
             for f in sorted(files, key=lambda f: f.rel_path):
-                writer.writerow((f.rel_path, f.source, f.kind, f.encoding, f.rows,
-                                 f"{f.delivered_at:%Y-%m-%d %H:%M:%S}", "|".join(f.columns)))
+                writer.writerow(
+                    (
+                        f.rel_path,
+                        f.source,
+                        f.kind,
+                        f.encoding,
+                        str(f.ascii_only).lower(),
+                        f.rows,
+                        f"{f.delivered_at:%Y-%m-%d %H:%M:%S}",
+                        "|".join(f.columns),
+                    )
+                )
 
     def write_json(self, name: str, payload: dict) -> None:
         with open(self.dir / name, "w", encoding="utf-8") as handle:

@@ -52,6 +52,8 @@ class FileInfo:
     delivered_at: datetime
     rows: int = 0
     columns: list[str] = field(default_factory=list)
+    #: Pure ASCII content reads the same in every encoding (no way to tell GB18030 apart).
+    ascii_only: bool = True
 
 
 def csv_field(value: object) -> str:
@@ -80,6 +82,8 @@ class _Sink:
     def _write_text(self, text: str) -> int:
         """Write ``text`` (one record and its terminator); return its first line number."""
         start = self.next_line
+        if self.info.ascii_only and not text.isascii():
+            self.info.ascii_only = False
         self._file.write(text.encode(self._codec))
         self.next_line += text.count("\n")
         return start
