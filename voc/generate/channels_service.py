@@ -39,7 +39,24 @@ TICKET_CATEGORIES = {
     ("service_attitude", POSITIVE): "表扬",
     ("service_attitude", NEUTRAL): "服务咨询",
 }
-PROCESS_CATEGORIES = ("退换货", "退款", "安装预约", "维修")
+#: Process cases are filed by what the note is about (the agent reads before filing).
+PROCESS_CATEGORIES = (
+    ("退款", "退款"),
+    ("安装", "安装预约"),
+    ("预约", "安装预约"),
+    ("维修", "维修"),
+    ("保修", "维修"),
+    ("换货", "退换货"),
+    ("退货", "退换货"),
+    ("发票", "发票"),
+)
+
+
+def process_category(text: str) -> str:
+    """The desk's category for a process case, from the words of its note."""
+    return next((cat for word, cat in PROCESS_CATEGORIES if word in text), "售后流程")
+
+
 RESOLUTIONS = {
     "物流问题": ("已催促物流", "已补发", "已联系快递核实", "已解释说明"),
     "产品质量": ("已换货", "已安排上门维修", "已退货退款", "已转技术支持"),
@@ -54,6 +71,8 @@ RESOLUTIONS = {
     "退款": ("已退款", "已加急退款", "已解释说明"),
     "安装预约": ("已改约", "已安排上门"),
     "维修": ("已安排上门维修", "已寄修"),
+    "发票": ("已重开发票", "已解释说明"),
+    "售后流程": ("已解释说明", "已加急处理", "已登记"),
 }
 
 
@@ -136,7 +155,7 @@ class ServiceChannels(FactoryBase):
             category = (
                 TICKET_CATEGORIES.get((main.topic, None))
                 or TICKET_CATEGORIES.get((main.topic, main.polarity))
-                or rng.choice(PROCESS_CATEGORIES)
+                or process_category(text)
             )
             values, bad = self._ticket_lifecycle(rng, channel, opened, overall, category, end)
             values.update(

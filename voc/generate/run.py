@@ -254,7 +254,11 @@ class _Run:
         rejected = next(f for f in files if f.kind == "missing_required_column")
 
         def first_with(column: str) -> str | None:
-            return next((f.rel_path for f in files if column in f.columns), None)
+            """First file delivering ``column`` (headers of Excel exports are title-cased)."""
+            for f in files:
+                if column in {c.lower().replace(" ", "_") for c in f.columns}:
+                    return f.rel_path
+            return None
 
         return {
             "duplicate_file": duplicate,

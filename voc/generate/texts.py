@@ -258,7 +258,8 @@ class TextComposer:
         self, rng: Random, text: str, polarity: str, emoji_p: float, english_p: float
     ) -> str:
         if rng.random() < english_p:
-            text += rng.choice(("，", " ", "。")) + rng.choice(ENGLISH_TAILS[polarity])
+            sep = " " if text.endswith(_CLOSERS) else rng.choice(("，", " ", "。"))
+            text += sep + rng.choice(ENGLISH_TAILS[polarity])
         if rng.random() < emoji_p:
             emoji = rng.choice(EMOJI[polarity]) * rng.choice((1, 1, 1, 2, 3))
             text = text + emoji if rng.random() < 0.8 else emoji + text
