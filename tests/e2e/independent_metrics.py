@@ -67,9 +67,7 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(
-        value
-    ).strip()
+    return value is None or not str(value).strip()
 
 
 def text(value: object) -> str | None:
@@ -174,7 +172,8 @@ def csv_records(content: str) -> Iterator[tuple[int, dict[str, str]]]:
         if header is None:
             header = [column_name(f) for f in fields]
             continue
-        yield start, dict(zip(header, fields, strict=False)) | {"_fields": len(fields) == len(header)}
+        values: dict[str, object] = dict(zip(header, fields, strict=False))
+        yield start, values | {"_fields": len(fields) == len(header)}
 
 
 def jsonl_records(content: str) -> Iterator[tuple[int, dict[str, object]]]:
@@ -243,6 +242,8 @@ class Landing:
                 values = {k: None if v is None else str(v) for k, v in values.items()}
                 records.append({**values, "_file": rel, "_line": line})
         frame = pd.DataFrame.from_records(records)
+        # A column some records lack reads as missing (None), like a blank value.
+        frame = frame.astype(object).where(frame.notna(), None)
         frame["_key"] = frame[key].map(text)
         assert frame._key.notna().all(), source
         # Files in path order, lines in file order: the last occurrence is the latest delivery.
@@ -270,7 +271,7 @@ def survey_answers(landing: Landing) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "day": [business_day(instant(v)) for v in rows.submitted_at],
-            "touchpoint": [code(v) or "unknown" for v in rows.get("touchpoint", [None] * len(rows))],
+            "touchpoint": [code(v) or "unknown" for v in rows.touchpoint],
             "survey_type": rows.survey_type.map(code),
             "score": [whole(v) for v in rows.score],
         }
@@ -320,14 +321,13 @@ def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float, float]
 def experience_monthly(landing: Landing) -> pd.DataFrame:
     """Survey figures per business month over all customers."""
     m = _experience_counts(survey_answers(landing), ["month_start"])
-    m["nps"] = [
-        _ratio(p - d, n, 100) for p, d, n in zip(m.promoters, m.detractors, m.nps_responses)
+    nps = list(zip(m.promoters, m.detractors, m.nps_responses, strict=True))
+    m["nps"] = [_ratio(p - d, n, 100) for p, d, n in nps]
+    m["csat_pct"] = [
+        _ratio(s, n, 100) for s, n in zip(m.csat_satisfied, m.csat_responses, strict=True)
     ]
-    m["csat_pct"] = [_ratio(s, n, 100) for s, n in zip(m.csat_satisfied, m.csat_responses)]
-    m["ces_mean"] = [_ratio(s, n) for s, n in zip(m.ces_score_sum, m.ces_responses)]
-    bounds = [
-        nps_interval(p, d, n) for p, d, n in zip(m.promoters, m.detractors, m.nps_responses)
-    ]
+    m["ces_mean"] = [_ratio(s, n) for s, n in zip(m.ces_score_sum, m.ces_responses, strict=True)]
+    bounds = [nps_interval(p, d, n) for p, d, n in nps]
     m["nps_ci_low"] = [low for low, _ in bounds]
     m["nps_ci_high"] = [high for _, high in bounds]
     m["low_sample"] = m.nps_responses < LOW_SAMPLE_BELOW
@@ -345,15 +345,10 @@ def experience_daily(landing: Landing) -> pd.DataFrame:
 def churn_events(landing: Landing) -> pd.DataFrame:
     """Lapse and closure churn events (customer_id, churn_date, kind) up to the horizon."""
     window = timedelta(days=CHURN_WINDOW_DAYS)
-    closed_at = {
-        cid: instant(v)
-        for cid, v in zip(landing.rows("crm_customer")._key, landing.rows("crm_customer").closed_at)
-        if not blank(v)
-    }
-    order_days = paid_order_days(landing)
+    closed_day = {cid: business_day(moment) for cid, moment in closures(landing).items()}
     events = []
-    for cid, days in order_days.items():
-        closed = business_day(closed_at.get(cid))
+    for cid, days in paid_order_days(landing).items():
+        closed = closed_day.get(cid)
         for i, last in enumerate(days):
             following = days[i + 1] if i + 1 < len(days) else None
             if following is not None and following - last <= window:
@@ -369,13 +364,27 @@ def churn_events(landing: Landing) -> pd.DataFrame:
     return frame[frame.churn_date <= landing.data_horizon].reset_index(drop=True)
 
 
-def paid_order_days(landing: Landing) -> dict[str, list[date]]:
-    """Sorted business days with a paid order placed before the account's closure."""
+def closures(landing: Landing) -> dict[str, datetime]:
+    """When each closed account was closed (CRM ``closed_at``), as a UTC instant."""
     customers = landing.rows("crm_customer")
-    closed_at = {cid: instant(v) for cid, v in zip(customers._key, customers.closed_at)}
+    return {
+        cid: instant(value)
+        for cid, value in zip(customers._key, customers.closed_at, strict=True)
+        if not blank(value)
+    }
+
+
+def paid_order_days(landing: Landing) -> dict[str, list[date]]:
+    """Sorted business days with a paid order placed before the account's closure.
+
+    Every customer with such an order counts, whether or not the CRM has a usable row for them.
+    """
+    closed_at = closures(landing)
     orders = landing.rows("order")
     days: dict[str, set[date]] = {}
-    for cid, status, ordered in zip(orders.customer_id, orders.status, orders.ordered_at):
+    for cid, status, ordered in zip(
+        orders.customer_id, orders.status, orders.ordered_at, strict=True
+    ):
         if code(status) != "paid":
             continue
         cid = text(cid)
@@ -394,10 +403,7 @@ def churn_monthly(landing: Landing) -> pd.DataFrame:
     """
     window = timedelta(days=CHURN_WINDOW_DAYS)
     order_days = paid_order_days(landing)
-    customers = landing.rows("crm_customer")
-    closed_day = {
-        cid: business_day(instant(v)) for cid, v in zip(customers._key, customers.closed_at)
-    }
+    closed_day = {cid: business_day(moment) for cid, moment in closures(landing).items()}
     events = churn_events(landing)
     first = month_of(min(d for days in order_days.values() for d in days))
     last = month_of(landing.data_horizon)
@@ -447,13 +453,12 @@ def service_sla(landing: Landing) -> pd.DataFrame:
 
     figures: dict[tuple[date, str], dict[str, float]] = {}
     for (month, channel), g in t.groupby(["opened_month", "channel"]):
-        resolved = int(g.is_resolved.sum())
         handled = g.handle.dropna()
         figures[(month, channel)] = {
             "tickets": len(g),
             "responded_24h_pct": _ratio(g.within_24h.sum(), len(g), 100),
             "responded_48h_pct": _ratio(g.within_48h.sum(), len(g), 100),
-            "fcr_pct": _ratio(g.first_contact.sum(), resolved, 100),
+            "fcr_pct": _ratio(g.first_contact.sum(), g.is_resolved.sum(), 100),
             "aht_seconds_mean": handled.mean() if len(handled) else math.nan,
         }
     rated = t[t.is_resolved & t.csat.notna()]

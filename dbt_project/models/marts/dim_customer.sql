@@ -9,8 +9,32 @@
 
 with
 
-customers as (
+crm as (
     select * from {{ ref('stg_crm_customer') }}
+),
+
+-- Everyone we know: the CRM, plus customers seen only in orders or feedback (their CRM row
+-- may be late or quarantined). They get CRM attributes once the CRM delivers them.
+known_ids as (
+    select customer_id from crm
+    union
+    select customer_id from {{ ref('stg_order') }}
+    union
+    select customer_id from {{ ref('int_feedback_unioned') }} where customer_id is not null
+),
+
+customers as (
+    select
+        known_ids.customer_id,
+        crm.customer_id is not null as in_crm,
+        crm.registered_at,
+        crm.birth_year,
+        crm.city,
+        crm.tier,
+        crm.closed_at
+    from known_ids
+    left join crm
+        on known_ids.customer_id = crm.customer_id
 ),
 
 horizon as (
@@ -137,6 +161,7 @@ aov_rank as (
 assembled as (
     select
         customers.customer_id,
+        customers.in_crm,
         customers.registered_at,
         customers.birth_year,
         customers.city,
@@ -204,6 +229,7 @@ select
             then 'value_seeker'
         else 'mainstream'
     end as segment,
+    in_crm,
     registered_at,
     birth_year,
     age,
