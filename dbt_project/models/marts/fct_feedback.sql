@@ -31,6 +31,7 @@ joined as (
         feedback.platform,
         feedback.customer_id,
         feedback.author_id,
+        feedback.author_registered_at,
         feedback.store_id,
         feedback.sku,
         feedback.created_at,
