@@ -88,3 +88,30 @@ def warehouse_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
     path = tmp_path / "copy.duckdb"
     shutil.copy(fixture_warehouse, path)
     return path
+
+
+def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
+    """Rows of an inline query compiled by the project's dbt (macros available), in memory."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from voc.settings import DBT_PROJECT_DIR
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "show", "--inline", sql, "--output",
+         "json", "--limit", "1000", "--log-format", "json", "--project-dir",
+         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+         str(tmp_path / "target")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "VOC_DUCKDB_PATH": ":memory:"},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    for line in result.stdout.splitlines():
+        preview = json.loads(line).get("data", {}).get("preview")
+        if preview:
+            return json.loads(preview)
+    raise AssertionError("dbt show printed no preview")

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from scipy import stats
 
-from voc.settings import DBT_PROJECT_DIR
-
-DBT = str(Path(sys.executable).with_name("dbt"))
-
-
-def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
-    result = subprocess.run(
-        [DBT, "show", "--inline", sql, "--output", "json", "--limit", "1000", "--log-format",
-         "json", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(tmp_path / "target")],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "VOC_DUCKDB_PATH": ":memory:"},
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    for line in result.stdout.splitlines():
-        event = json.loads(line)
-        preview = event.get("data", {}).get("preview")
-        if preview:
-            return json.loads(preview)
-    raise AssertionError("dbt show printed no preview")
-
+from tests.conftest import dbt_show
 
 Z_CASES = [0.0, 0.5, 1.0, 1.645, 1.85, 1.96, 2.576, 3.5, -2.2]
 T_CASES = [(0.5, 5.0), (2.0, 5.0), (1.7, 12.3), (2.1, 28.0), (2.0, 54.7), (-3.1, 40.0), (1.0, 200.0)]

@@ -38,6 +38,17 @@ def test_tokens_exclude_punctuation_and_keep_placeholders() -> None:
     assert "[PHONE]" not in result.keywords
 
 
+def test_every_placeholder_is_one_token() -> None:
+    result = analyse_text("身份证A123456789，邮箱a@b.cn，官网 www.shop.cn，电话010-12345678")
+    assert [t for t in result.tokens if t.startswith("[")] == [
+        "[ID_CARD]",
+        "[EMAIL]",
+        "[URL]",
+        "[LANDLINE]",
+    ]
+    assert not {"id", "card", "_"} & set(result.tokens + result.keywords)
+
+
 def test_batch_equals_single() -> None:
     assert analyse_batch(TEXTS[:8]) == [analyse_text(t) for t in TEXTS[:8]]
 

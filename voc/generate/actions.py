@@ -117,7 +117,7 @@ _ACTION_PLAN = (
         "符合条件的退款申请自动审核，24小时内原路退回。",
         True,
         0.70,
-        0.40,
+        0.30,
     ),
     (
         "A07",
@@ -178,7 +178,7 @@ NEUTRAL_SHARE: dict[str, float] = {
     "app_review": 0.10,
     "ecommerce_review": 0.12,
     "social": 0.18,
-    "support_ticket": 0.60,  # not a complaint: mostly an inquiry, rarely praise
+    "support_ticket": 0.45,  # not a complaint: often an inquiry, sometimes praise
     "store_card": 0.12,
 }
 MOOD_WEIGHT = 0.5

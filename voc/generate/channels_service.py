@@ -155,7 +155,7 @@ class ServiceChannels(FactoryBase):
             category = (
                 TICKET_CATEGORIES.get((main.topic, None))
                 or TICKET_CATEGORIES.get((main.topic, main.polarity))
-                or process_category(text)
+                or process_category(composed.text)
             )
             values, bad = self._ticket_lifecycle(rng, channel, opened, overall, category, end)
             values.update(

@@ -69,10 +69,10 @@ TOPIC_MIX = {
         ("product_quality", 0.1),
     ),
     "support_ticket": (
-        ("process", 0.30),
-        ("product_quality", 0.25),
-        ("logistics", 0.18),
-        ("service_attitude", 0.10),
+        ("process", 0.36),
+        ("product_quality", 0.22),
+        ("logistics", 0.16),
+        ("service_attitude", 0.09),
         ("app_experience", 0.07),
         ("price", 0.04),
         ("store_environment", 0.03),
@@ -113,7 +113,7 @@ NOISE = {
     "app_review": (0.05, 0.02, 0.12, 0.01, 0.10),
     "ecommerce_review": (0.04, 0.01, 0.06, 0.01, 0.09),
     "social": (0.02, 0.03, 0.05, 0.08, 0.15),
-    "support_ticket": (0.0, 0.35, 0.45, 0.02, 0.04),
+    "support_ticket": (0.0, 0.35, 0.35, 0.02, 0.04),
     "store_card": (0.0, 0.03, 0.02, 0.0, 0.03),
 }
 

@@ -132,9 +132,9 @@ _PII_FRAMES = {
     ),
     "mobile_tw": ("電話{v}", "聯絡電話：{v}", "手機{v}"),
     "landline": ("[家里|公司]电话{v}", "座机：{v}"),
-    "email": ("[邮箱|email|E-mail][是|：|:]{v}", "发票麻烦发到{v}", "回复请发{v}"),
+    "email": ("[邮箱|email|E-mail][是|：|:]{v}", "回复麻烦发到{v}", "回复请发{v}"),
     "id_card": ("以旧换新登记的身份证号是{v}", "身份证号{v}", "[实名|登记]信息：{v}"),
-    "bank_card": ("退款请打到这张卡：{v}", "卡号{v}", "银行卡{v}"),
+    "bank_card": ("钱请打到这张卡：{v}", "卡号{v}", "银行卡{v}"),
 }
 #: The same data as a service agent writes it down.
 _AGENT_PII_FRAMES = {
@@ -143,17 +143,17 @@ _AGENT_PII_FRAMES = {
     "landline": ("客户座机{v}", "联系电话：{v}"),
     "email": ("客户邮箱{v}", "邮箱：{v}", "回复邮箱{v}"),
     "id_card": ("客户身份证号{v}", "登记身份证：{v}"),
-    "bank_card": ("退款账户{v}", "客户提供的银行卡号{v}"),
+    "bank_card": ("客户收款账户{v}", "客户提供的银行卡号{v}"),
 }
 _LOOKALIKE_FRAMES = {
     "order_no": ("订单号：{v}", "订单号{v}", "[单号|订单编号]{v}"),
     "order_id": ("订单号E{v}", "订单{v}"),
-    "tracking_no": ("快递单号{v}", "运单号：{v}"),
+    "tracking_no": ("单号{v}", "单号：{v}"),
     "price": ("[花了|价格|到手价]{v}", "{v}[买的|入手]"),
     "version": ("[版本|版本号]{v}", "{v}"),
     "sku": ("型号{v}", "[买的是|货号]{v}"),
     "date": ("{v}[买的|下的单|收到的]",),
-    "hotline": ("客服热线{v}", "打了{v}"),
+    "hotline": ("热线{v}", "打了{v}"),
 }
 
 

@@ -5,7 +5,6 @@
 
 {% set window = var('churn_window_days') %}
 {% set feedback_days = var('churn_risk_feedback_days') %}
-{% set w = var('churn_risk_weights') %}
 
 with
 
@@ -251,12 +250,9 @@ select
     frequency_score,
     recent_negative_share,
     latest_nps_is_detractor,
-    round(
-        {{ w.recency }} * recency_score
-        + {{ w.frequency }} * frequency_score
-        + {{ w.negative }} * recent_negative_share
-        + {{ w.detractor }} * case when latest_nps_is_detractor then 1.0 else 0.0 end,
-        4
-    ) as churn_risk,
+    {{ churn_risk(
+        dbt.datediff('last_order_date', 'as_of_date', 'day'),
+        'orders_last_365d', 'recent_negative_share', 'latest_nps_is_detractor'
+    ) }} as churn_risk,
     as_of_date
 from scored
