@@ -3,14 +3,15 @@
 jieba keeps a global tokenizer (``jieba.dt``). ``tokenizer()`` initialises it on first use: its
 dictionary cache goes to a writable cache directory (``VOC_CACHE_DIR``, else the system temp dir),
 its logger is quieted, and ``resources/user_dict.txt`` is loaded. Text is lower-cased before
-segmentation so ``APP`` and ``app`` are one token; the masking placeholders, which jieba would
-split into ``[``, ``phone``, ``]``, are glued back and upper-cased.
+segmentation so ``APP`` and ``app`` are one token; the masking placeholders stay whole tokens
+(``[PHONE]``, ``[ID_CARD]``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -22,7 +23,11 @@ from text_analytics.pii import PLACEHOLDERS
 
 _lock = threading.Lock()
 _ready = False
-_PLACEHOLDER_TOKENS = {p.lower(): f"[{p}]" for p in PLACEHOLDERS}
+# Placeholders stand in for one private-use character each while jieba runs: jieba emits such a
+# character as a token of its own, where "[ID_CARD]" would come out as "[", "id", "_", "card", "]".
+_PLACEHOLDER_CHARS = {f"[{p}]": chr(0xE000 + i) for i, p in enumerate(PLACEHOLDERS)}
+_CHAR_PLACEHOLDERS = {c: p for p, c in _PLACEHOLDER_CHARS.items()}
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in _PLACEHOLDER_CHARS))
 
 
 def cache_dir() -> Path:
@@ -51,34 +56,17 @@ def tokenizer() -> jieba.Tokenizer:
     return jieba.dt
 
 
-def _glue_placeholders(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        tok = tokens[i]
-        if (
-            tok == "["
-            and i + 2 < n
-            and tokens[i + 2] == "]"
-            and tokens[i + 1] in _PLACEHOLDER_TOKENS
-        ):
-            out.append(_PLACEHOLDER_TOKENS[tokens[i + 1]])
-            i += 3
-        else:
-            out.append(tok)
-            i += 1
-    return out
-
-
 def raw_tokens(text: str) -> list[str]:
-    """All jieba tokens of ``text`` lower-cased, punctuation and spaces included."""
+    """All jieba tokens of ``text`` lower-cased, punctuation and spaces included; masking
+    placeholders come out whole (``[PHONE]``)."""
+    if "[" not in text:
+        return tokenizer().lcut(text.lower())
+    text = _PLACEHOLDER_RE.sub(lambda m: _PLACEHOLDER_CHARS[m.group(0)], text)
     tokens = tokenizer().lcut(text.lower())
-    if "[" in text:
-        tokens = _glue_placeholders(tokens)
-    return tokens
+    return [_CHAR_PLACEHOLDERS.get(t, t) for t in tokens]
 
 
-_PLACEHOLDER_VALUES = frozenset(_PLACEHOLDER_TOKENS.values())
+_PLACEHOLDER_VALUES = frozenset(_PLACEHOLDER_CHARS)
 
 
 def _is_pictograph(char: str) -> bool:
