@@ -51,9 +51,16 @@ def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
     from voc.settings import DBT_PROJECT_DIR
 
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir",
-         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(target_path)],
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target_path),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -75,8 +82,13 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with duckdb.connect(str(path)) as connection:
         for source in SOURCES:
             load_source(connection, source, landing, "Asia/Shanghai")
-    run_dbt("build", "--select", "path:models/staging path:models/intermediate",
-            target_path=root / "target", duckdb_path=path)
+    run_dbt(
+        "build",
+        "--select",
+        "path:models/staging path:models/intermediate",
+        target_path=root / "target",
+        duckdb_path=path,
+    )
     return path
 
 
@@ -100,10 +112,24 @@ def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
     from voc.settings import DBT_PROJECT_DIR
 
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "show", "--inline", sql, "--output",
-         "json", "--limit", "1000", "--log-format", "json", "--project-dir",
-         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
-         str(tmp_path / "target")],
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "show",
+            "--inline",
+            sql,
+            "--output",
+            "json",
+            "--limit",
+            "1000",
+            "--log-format",
+            "json",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
         capture_output=True,
         text=True,
         check=False,

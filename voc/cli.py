@@ -31,7 +31,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from voc.runner import run_pipeline
 
-    return 0 if run_pipeline(args.select) else 1
+    return 0 if run_pipeline(args.select, full_refresh=args.full_refresh) else 1
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--select",
         default=None,
         help="Dagster asset selection, e.g. 'group:raw' or 'key:raw/survey+' (default: everything)",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental dbt models from scratch (after a change of their columns)",
     )
     run.set_defaults(func=_cmd_run)
 

@@ -23,12 +23,14 @@ def ensure_dagster_home() -> None:
     os.environ["DAGSTER_HOME"] = str(home)
 
 
-def run_pipeline(selection: str | None = None) -> bool:
+def run_pipeline(selection: str | None = None, full_refresh: bool = False) -> bool:
     """Materialise the selected assets (Dagster selection syntax; default: all).
 
     Returns True when the run succeeded. Failures are reported by Dagster's own log.
     """
     ensure_dagster_home()
+    if full_refresh:
+        os.environ["VOC_DBT_FULL_REFRESH"] = "1"
     import dagster as dg
 
     from orchestration.dbt.project import prepare_manifest

@@ -29,14 +29,17 @@
     transformation of Student's t (CACM algorithm 395), then the normal tail. w is
     sqrt(a * ln(1 + t^2/df)) with a = df - 0.5.
 #}
-{% macro p_value_from_t(t, df) -%}
+{% macro t_to_normal_z(t, df) -%}
     {%- set a = '((' ~ df ~ ') - 0.5)' -%}
     {%- set b = '(48 * power(' ~ a ~ ', 2))' -%}
     {%- set w = 'sqrt(' ~ a ~ ' * ln(1 + power(' ~ t ~ ', 2) / (' ~ df ~ ')))' -%}
-    {%- set z = '(' ~ w ~ ' + (power(' ~ w ~ ', 3) + 3 * ' ~ w ~ ') / ' ~ b
-        ~ ' - (4 * power(' ~ w ~ ', 7) + 33 * power(' ~ w ~ ', 5) + 240 * power(' ~ w ~ ', 3) + 855 * ' ~ w ~ ')'
-        ~ ' / (10 * ' ~ b ~ ' * (' ~ b ~ ' + 0.8 * power(' ~ w ~ ', 4) + 100)))' -%}
-    {{ p_value_from_z(z) }}
+    ({{ w }} + (power({{ w }}, 3) + 3 * {{ w }}) / {{ b }}
+        - (4 * power({{ w }}, 7) + 33 * power({{ w }}, 5) + 240 * power({{ w }}, 3) + 855 * {{ w }})
+        / (10 * {{ b }} * ({{ b }} + 0.8 * power({{ w }}, 4) + 100)))
+{%- endmacro %}
+
+{% macro p_value_from_t(t, df) -%}
+    {{ p_value_from_z(t_to_normal_z(t, df)) }}
 {%- endmacro %}
 
 {# Welch-Satterthwaite degrees of freedom from two variances and sizes. #}

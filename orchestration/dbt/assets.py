@@ -13,7 +13,10 @@ from orchestration.resources import WarehouseResource
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The dbt profile reads the warehouse path from the environment (profiles.yml).
     os.environ["VOC_DUCKDB_PATH"] = warehouse.duckdb_path
-    yield from dbt.cli(["build"], context=context).stream()
+    # `voc run --full-refresh` rebuilds incremental models from scratch (needed after a
+    # model change that alters their columns: they are configured to fail rather than drift).
+    full_refresh = ["--full-refresh"] if os.environ.get("VOC_DBT_FULL_REFRESH") == "1" else []
+    yield from dbt.cli(["build", *full_refresh], context=context).stream()
 
 
 # The marts get a definition of their own (text analytics, in Python, sits between the
@@ -29,7 +32,6 @@ def dbt_transform_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
     yield from _build(context, dbt, warehouse)
-
 
 
 @dbt_assets(

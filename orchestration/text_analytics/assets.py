@@ -28,7 +28,9 @@ UNIFIED_FEEDBACK_KEY = dg.AssetKey(["intermediate", "int_feedback_unioned"])
             deps=[UNIFIED_FEEDBACK_KEY],
             group_name="text_analytics",
             kinds={"python", "duckdb"},
-            description="One row per feedback item and topic it mentions, with that topic's sentiment.",
+            description=(
+                "One row per feedback item and topic it mentions, with that topic's sentiment."
+            ),
             metadata={"dagster/table_name": TOPIC_SCORES},
         ),
     ],

@@ -170,10 +170,11 @@ def _write_batch(
     try:
         con.register("_new_scores", scores)
         con.register("_new_topics", topics)
-        con.execute(f"delete from {SCORES} where feedback_id in (select feedback_id from _new_scores)")
         con.execute(
-            f"delete from {TOPIC_SCORES} "
-            "where feedback_id in (select feedback_id from _new_scores)"
+            f"delete from {SCORES} where feedback_id in (select feedback_id from _new_scores)"
+        )
+        con.execute(
+            f"delete from {TOPIC_SCORES} where feedback_id in (select feedback_id from _new_scores)"
         )
         con.execute(f"insert into {SCORES} by name select * from _new_scores")
         if not topics.empty:

@@ -50,8 +50,12 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> Path:
             load_source(con, source, landing, "Asia/Shanghai")
     mp = pytest.MonkeyPatch()
     mp.setenv("VOC_DUCKDB_PATH", str(path))
-    result = dbt("build", "--select", "path:models/staging path:models/intermediate",
-                 target_path=root / "target")
+    result = dbt(
+        "build",
+        "--select",
+        "path:models/staging path:models/intermediate",
+        target_path=root / "target",
+    )
     mp.undo()
     assert result.returncode == 0, result.stdout[-3000:]
     return path

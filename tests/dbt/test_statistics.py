@@ -10,7 +10,15 @@ from scipy import stats
 from tests.conftest import dbt_show
 
 Z_CASES = [0.0, 0.5, 1.0, 1.645, 1.85, 1.96, 2.576, 3.5, -2.2]
-T_CASES = [(0.5, 5.0), (2.0, 5.0), (1.7, 12.3), (2.1, 28.0), (2.0, 54.7), (-3.1, 40.0), (1.0, 200.0)]
+T_CASES = [
+    (0.5, 5.0),
+    (2.0, 5.0),
+    (1.7, 12.3),
+    (2.1, 28.0),
+    (2.0, 54.7),
+    (-3.1, 40.0),
+    (1.0, 200.0),
+]
 
 
 def test_p_value_from_z_matches_scipy(tmp_path: Path) -> None:

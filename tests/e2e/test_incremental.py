@@ -65,8 +65,14 @@ def test_late_files_then_incremental_run_equals_full_refresh(tmp_path: Path) -> 
 
     refreshed = tmp_path / "refreshed.duckdb"
     shutil.copy(warehouse, refreshed)
-    run_dbt("build", "--full-refresh", "--select", "path:models/marts path:seeds",
-            target_path=tmp_path / "target", duckdb_path=refreshed)
+    run_dbt(
+        "build",
+        "--full-refresh",
+        "--select",
+        "path:models/marts path:seeds",
+        target_path=tmp_path / "target",
+        duckdb_path=refreshed,
+    )
     for table in MARTS:
         pd.testing.assert_frame_equal(
             snapshot(warehouse, table), snapshot(refreshed, table), check_dtype=False, obj=table

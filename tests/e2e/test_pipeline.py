@@ -70,10 +70,18 @@ def test_rerun_adds_nothing(pipeline_run: PipelineRun) -> None:
 def test_every_feedback_item_reaches_the_marts(pipeline_run: PipelineRun) -> None:
     staged = sum(
         int(read(pipeline_run, f"select count(*) as n from staging.stg_{s}").n[0])
-        for s in ("survey", "app_review", "ecommerce_review", "social", "support_ticket",
-                  "store_card")
+        for s in (
+            "survey",
+            "app_review",
+            "ecommerce_review",
+            "social",
+            "support_ticket",
+            "store_card",
+        )
     )
-    fct = read(pipeline_run, "select count(*) as n, count(sentiment_label) as scored "
-                             "from marts.fct_feedback")
+    fct = read(
+        pipeline_run,
+        "select count(*) as n, count(sentiment_label) as scored from marts.fct_feedback",
+    )
     assert fct.n[0] == staged
     assert fct.scored[0] == staged

@@ -48,8 +48,7 @@ def test_dagster_dev_serves_every_asset(tmp_path: Path) -> None:
     (home / "dagster.yaml").symlink_to(PROJECT_ROOT / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(home), "VOC_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster")), "dev", "-h", "127.0.0.1", "-p",
-         str(port)],
+        [str(Path(sys.executable).with_name("dagster")), "dev", "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -19,7 +19,8 @@ known_ids as (
     union
     select customer_id from {{ ref('stg_order') }}
     union
-    select customer_id from {{ ref('int_feedback_unioned') }} where customer_id is not null
+    select customer_id from {{ ref('int_feedback_unioned') }}
+    where customer_id is not null
 ),
 
 customers as (
@@ -139,15 +140,17 @@ recent_feedback as (
 
 latest_nps as (
     select
-        customer_id,
-        survey_score,
-        row_number() over (partition by customer_id order by created_at desc) as recency_rank
+        feedback.customer_id,
+        feedback.survey_score,
+        row_number() over (
+            partition by feedback.customer_id order by feedback.created_at desc
+        ) as recency_rank
     from feedback
     cross join horizon
     where
-        survey_type = 'nps'
-        and survey_score is not null
-        and day > {{ dbt.dateadd('day', -feedback_days, 'horizon.as_of_date') }}
+        feedback.survey_type = 'nps'
+        and feedback.survey_score is not null
+        and feedback.day > {{ dbt.dateadd('day', -feedback_days, 'horizon.as_of_date') }}
 ),
 
 aov_rank as (
@@ -180,7 +183,8 @@ assembled as (
         coalesce(recent_orders.orders_last_365d, 0) as orders_last_365d,
         coalesce(feedback_profile.feedback_items, 0) as feedback_items,
         coalesce(feedback_profile.digital_share, 0) as digital_share,
-        coalesce(top_topic.price_mentions > 0
+        coalesce(
+            top_topic.price_mentions > 0
             and top_topic.price_mentions > top_topic.other_topic_mentions, false)
             as price_is_top_topic,
         coalesce(recent_feedback.negative_share, 0) as recent_negative_share,
@@ -200,6 +204,13 @@ assembled as (
     left join aov_rank on customers.customer_id = aov_rank.customer_id
 ),
 
+with_recency as (
+    select
+        *,
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} as days_since_last_order  -- noqa: LT05
+    from assembled
+),
+
 scored as (
     select
         *,
@@ -207,11 +218,12 @@ scored as (
         case
             when last_order_date is null then 1.0
             else least(
-                {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} / {{ window }}.0, 1.0
+                days_since_last_order / {{ window }}.0,
+                1.0
             )
         end as recency_score,
         1.0 / (1 + orders_last_365d) as frequency_score
-    from assembled
+    from with_recency
 )
 
 select
@@ -251,8 +263,8 @@ select
     recent_negative_share,
     latest_nps_is_detractor,
     {{ churn_risk(
-        dbt.datediff('last_order_date', 'as_of_date', 'day'),
-        'orders_last_365d', 'recent_negative_share', 'latest_nps_is_detractor'
+        'days_since_last_order', 'orders_last_365d', 'recent_negative_share',
+        'latest_nps_is_detractor'
     ) }} as churn_risk,
     as_of_date
 from scored

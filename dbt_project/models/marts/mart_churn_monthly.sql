@@ -34,9 +34,12 @@ bounds as (
 ),
 
 months as (
-    select cast(month_start as date) as month_start
-    from bounds,
-        generate_series(bounds.first_month, bounds.last_month, interval 1 month) as t (month_start)
+    select cast(spine.month_start as date) as month_start
+    from bounds
+    cross join
+        generate_series(
+            bounds.first_month, bounds.last_month, interval 1 month
+        ) as spine (month_start)
 ),
 
 active_at_start as (
@@ -46,9 +49,10 @@ active_at_start as (
         count(distinct order_days.customer_id) as active_at_start
     from months
     inner join order_days
-        on order_days.order_date
-        between {{ dbt.dateadd('day', -(window + 1), 'months.month_start') }}
-        and {{ dbt.dateadd('day', -1, 'months.month_start') }}
+        on
+            order_days.order_date
+            between {{ dbt.dateadd('day', -(window + 1), 'months.month_start') }}
+            and {{ dbt.dateadd('day', -1, 'months.month_start') }}
     inner join customers
         on order_days.customer_id = customers.customer_id
     where customers.closed_date is null or customers.closed_date >= months.month_start
@@ -79,11 +83,13 @@ by_segment as (
     from months
     cross join segments
     left join active_at_start
-        on months.month_start = active_at_start.month_start
-        and segments.segment = active_at_start.segment
+        on
+            months.month_start = active_at_start.month_start
+            and segments.segment = active_at_start.segment
     left join churned
-        on months.month_start = churned.month_start
-        and segments.segment = churned.segment
+        on
+            months.month_start = churned.month_start
+            and segments.segment = churned.segment
 ),
 
 all_segments as (

@@ -8,7 +8,10 @@
 with
 
 customers as (
-    select customer_id, segment from {{ ref('dim_customer') }}
+    select
+        customer_id,
+        segment
+    from {{ ref('dim_customer') }}
 ),
 
 answers as (

@@ -62,11 +62,13 @@ select
     segment,
     {{ experience_count_columns() }},
     nps,
-    case when nps_responses > 0 then
-        greatest(-100.0, 100 * (nps_adjusted - 1.96 * nps_adjusted_se))
+    case
+        when nps_responses > 0 then
+            greatest(-100.0, 100 * (nps_adjusted - 1.96 * nps_adjusted_se))
     end as nps_ci_low,
-    case when nps_responses > 0 then
-        least(100.0, 100 * (nps_adjusted + 1.96 * nps_adjusted_se))
+    case
+        when nps_responses > 0 then
+            least(100.0, 100 * (nps_adjusted + 1.96 * nps_adjusted_se))
     end as nps_ci_high,
     nps_responses < {{ var('nps_low_sample_below') }} as low_sample,
     csat_pct,

@@ -34,9 +34,9 @@ mentions as (
     from actions
     inner join {{ ref('fct_feedback_topic') }} as topics
         on
-            topics.topic = actions.topic
-            and topics.day >= actions.before_start
-            and topics.day < actions.after_end
+            actions.topic = topics.topic
+            and actions.before_start <= topics.day
+            and actions.after_end > topics.day
 ),
 
 answers as (
@@ -48,13 +48,7 @@ answers as (
             when {{ business_date('survey.created_at') }} < actions.launch_date then 'before'
             else 'after'
         end as period,
-        (
-            actions.scope_channel = 'all'
-            or coalesce(survey.touchpoint, 'unknown') in (
-                select scope_touchpoints.touchpoint from scope_touchpoints
-                where scope_touchpoints.scope_channel = actions.scope_channel
-            )
-        )
+        (actions.scope_channel = 'all' or scope_touchpoints.touchpoint is not null)
         and (actions.scope_store_id is null or survey.store_id = actions.scope_store_id)
             as in_scope
     from actions
@@ -64,6 +58,16 @@ answers as (
             and {{ business_date('survey.created_at') }} < actions.after_end
             and survey.is_answered
             and survey.survey_type in ('csat', 'nps')
+    left join scope_touchpoints
+        on
+            actions.scope_channel = scope_touchpoints.scope_channel
+            and coalesce(survey.touchpoint, 'unknown') = scope_touchpoints.touchpoint
+),
+
+scopes as (
+    select true as in_scope
+    union all
+    select false as in_scope
 ),
 
 -- Every (action, day, scope) so that days without a mention count as zero.
@@ -71,21 +75,26 @@ action_days as (
     select
         actions.action_id,
         actions.launch_date,
-        cast(spine.day as date) as day,
-        scopes.in_scope
+        scopes.in_scope,
+        cast(spine.day as date) as day
     from actions
-    cross join generate_series(
-        actions.before_start, {{ dbt.dateadd('day', -1, 'actions.after_end') }}, interval 1 day
-    ) as spine (day)
-    cross join (select true as in_scope union all select false as in_scope) as scopes
+    cross join
+        generate_series(
+            actions.before_start,
+            {{ dbt.dateadd('day', -1, 'actions.after_end') }},
+            interval 1 day
+        ) as spine (day)
+    cross join scopes
 ),
 
 daily_volume as (
     select
         action_days.action_id,
-        case when action_days.day < action_days.launch_date then 'before' else 'after' end
-            as period,
         action_days.in_scope,
+        action_days.day,
+        case
+            when action_days.day < action_days.launch_date then 'before' else 'after'
+        end as period,
         count(mentions.day) as mentions
     from action_days
     left join mentions
@@ -93,39 +102,68 @@ daily_volume as (
             action_days.action_id = mentions.action_id
             and action_days.day = mentions.day
             and action_days.in_scope = mentions.in_scope
-    group by action_days.action_id, action_days.day, action_days.launch_date, action_days.in_scope
+    group by
+        action_days.action_id,
+        action_days.in_scope,
+        action_days.day,
+        action_days.launch_date
 ),
 
 -- One row per action x metric x period x scope: n, and the sufficient statistics.
 observations as (
     select
-        action_id, 'negative_share' as metric, period, in_scope,
-        count(*) as n, sum(is_negative) as hits, 0 as misses,
-        sum(is_negative) as value_sum, sum(is_negative * is_negative) as value_sum_sq
+        action_id,
+        'negative_share' as metric,
+        period,
+        in_scope,
+        count(*) as n,
+        sum(is_negative) as hits,
+        0 as misses,
+        sum(is_negative) as value_sum,
+        sum(is_negative * is_negative) as value_sum_sq
     from mentions
-    group by 1, 2, 3, 4
+    group by action_id, period, in_scope
     union all
     select
-        action_id, 'topic_volume_per_day', period, in_scope,
-        count(*), 0, 0, sum(mentions), sum(mentions * mentions)
+        action_id,
+        'topic_volume_per_day' as metric,
+        period,
+        in_scope,
+        count(*) as n,
+        0 as hits,
+        0 as misses,
+        sum(mentions) as value_sum,
+        sum(mentions * mentions) as value_sum_sq
     from daily_volume
-    group by 1, 2, 3, 4
+    group by action_id, period, in_scope
     union all
     select
-        action_id, 'csat_pct', period, in_scope,
-        count(*), count(case when score >= 4 then 1 end), 0,
-        count(case when score >= 4 then 1 end), count(case when score >= 4 then 1 end)
+        action_id,
+        'csat_pct' as metric,
+        period,
+        in_scope,
+        count(*) as n,
+        count(case when score >= 4 then 1 end) as hits,
+        0 as misses,
+        count(case when score >= 4 then 1 end) as value_sum,
+        count(case when score >= 4 then 1 end) as value_sum_sq
     from answers
     where survey_type = 'csat'
-    group by 1, 2, 3, 4
+    group by action_id, period, in_scope
     union all
     select
-        action_id, 'nps', period, in_scope,
-        count(*), count(case when score >= 9 then 1 end), count(case when score <= 6 then 1 end),
-        0, 0
+        action_id,
+        'nps' as metric,
+        period,
+        in_scope,
+        count(*) as n,
+        count(case when score >= 9 then 1 end) as hits,
+        count(case when score <= 6 then 1 end) as misses,
+        0 as value_sum,
+        0 as value_sum_sq
     from answers
     where survey_type = 'nps'
-    group by 1, 2, 3, 4
+    group by action_id, period, in_scope
 ),
 
 valued as (
@@ -145,17 +183,22 @@ valued as (
     from observations
 ),
 
+metric_names as (
+    select 'negative_share' as metric
+    union all
+    select 'topic_volume_per_day' as metric
+    union all
+    select 'csat_pct' as metric
+    union all
+    select 'nps' as metric
+),
+
 metrics as (
-    select distinct
+    select
         actions.action_id,
         metric_names.metric
     from actions
-    cross join (
-        select 'negative_share' as metric
-        union all select 'topic_volume_per_day'
-        union all select 'csat_pct'
-        union all select 'nps'
-    ) as metric_names
+    cross join metric_names
 ),
 
 paired as (
@@ -176,65 +219,83 @@ paired as (
         control_after.value - control_before.value as control_delta
     from metrics
     left join valued as before
-        on before.action_id = metrics.action_id and before.metric = metrics.metric
-        and before.period = 'before' and before.in_scope
+        on
+            metrics.action_id = before.action_id
+            and metrics.metric = before.metric
+            and before.period = 'before'
+            and before.in_scope
     left join valued as after
-        on after.action_id = metrics.action_id and after.metric = metrics.metric
-        and after.period = 'after' and after.in_scope
+        on
+            metrics.action_id = after.action_id
+            and metrics.metric = after.metric
+            and after.period = 'after'
+            and after.in_scope
     left join valued as control_before
-        on control_before.action_id = metrics.action_id
-        and control_before.metric = metrics.metric
-        and control_before.period = 'before' and not control_before.in_scope
+        on
+            metrics.action_id = control_before.action_id
+            and metrics.metric = control_before.metric
+            and control_before.period = 'before'
+            and not control_before.in_scope
     left join valued as control_after
-        on control_after.action_id = metrics.action_id
-        and control_after.metric = metrics.metric
-        and control_after.period = 'after' and not control_after.in_scope
+        on
+            metrics.action_id = control_after.action_id
+            and metrics.metric = control_after.metric
+            and control_after.period = 'after'
+            and not control_after.in_scope
 ),
 
 tested as (
     select
         *,
         case
-            when metric in ('negative_share', 'csat_pct') then
-                {{ two_proportion_z('hits_before', 'n_before', 'hits_after', 'n_after') }}
-            when metric = 'nps' then
+            when metric in ('negative_share', 'csat_pct')
+                then
+                    {{ two_proportion_z('hits_before', 'n_before', 'hits_after', 'n_after') }}
+            when metric = 'nps'
+                then
                 {{ nps_z('hits_before', 'misses_before', 'n_before',
                          'hits_after', 'misses_after', 'n_after') }}
             else
                 {{ welch_t('before_value', 'variance_before', 'n_before',
                            'after_value', 'variance_after', 'n_after') }}
-        end as test_statistic
+        end as test_statistic,
+        {{ welch_df('variance_before', 'n_before', 'variance_after', 'n_after') }} as welch_df
     from paired
 ),
 
+-- Welch's t mapped to a standard normal deviate (Hill 1970) so one CDF serves both tests.
+normalised as (
+    select
+        *,
+        {{ t_to_normal_z('abs(test_statistic)', 'welch_df') }} as normal_z
+    from tested
+),
+
 final as (
-select
-    tested.action_id,
-    tested.metric,
-    actions.title,
-    actions.topic,
-    actions.scope_channel,
-    actions.scope_store_id,
-    actions.launch_date,
-    tested.before_value,
-    tested.after_value,
-    tested.delta,
-    coalesce(tested.n_before, 0) as n_before,
-    coalesce(tested.n_after, 0) as n_after,
-    case when tested.metric = 'topic_volume_per_day' then 'welch_t' else 'z' end as test,
-    tested.test_statistic,
-    case
-        when tested.metric = 'topic_volume_per_day' then
-            {{ p_value_from_t('tested.test_statistic',
-                welch_df('tested.variance_before', 'tested.n_before',
-                         'tested.variance_after', 'tested.n_after')) }}
-        else {{ p_value_from_z('tested.test_statistic') }}
-    end as p_value,
-    tested.control_delta,
-    tested.delta - tested.control_delta as did_estimate
-from tested
-inner join actions
-    on tested.action_id = actions.action_id
+    select
+        tested.action_id,
+        tested.metric,
+        actions.title,
+        actions.topic,
+        actions.scope_channel,
+        actions.scope_store_id,
+        actions.launch_date,
+        tested.before_value,
+        tested.after_value,
+        tested.delta,
+        coalesce(tested.n_before, 0) as n_before,
+        coalesce(tested.n_after, 0) as n_after,
+        case when tested.metric = 'topic_volume_per_day' then 'welch_t' else 'z' end as test,
+        tested.test_statistic,
+        case
+            when tested.metric = 'topic_volume_per_day' then {{ p_value_from_z('tested.normal_z') }}
+            else {{ p_value_from_z('tested.test_statistic') }}
+        end as p_value,
+        tested.control_delta,
+        tested.delta - tested.control_delta as did_estimate
+    from normalised as tested
+    inner join actions
+        on tested.action_id = actions.action_id
 )
 
 select

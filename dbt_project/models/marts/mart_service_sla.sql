@@ -13,7 +13,7 @@ tickets as (
         *,
         {{ business_month('opened_at') }} as opened_month,
         {{ business_month('resolved_at') }} as resolved_month,
-        {{ dbt.datediff('opened_at', 'first_response_at', 'second') }} as response_seconds
+        {{ dbt.datediff('opened_at', 'first_response_at', 'second') }} as response_seconds  -- noqa: LT05
     from {{ ref('stg_support_ticket') }}
 ),
 
@@ -58,8 +58,9 @@ combined as (
         coalesce(resolved.ticket_csat_satisfied, 0) as ticket_csat_satisfied
     from opened
     full outer join resolved
-        on opened.month_start = resolved.month_start
-        and opened.contact_channel = resolved.contact_channel
+        on
+            opened.month_start = resolved.month_start
+            and opened.contact_channel = resolved.contact_channel
 )
 
 select
