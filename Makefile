@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install demo test dev docs lint clean
+.PHONY: help install demo test dev docs bench lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ docs: install  ## dbt docs (every table and column described) into dbt_project/t
 	cd dbt_project && VOC_DUCKDB_PATH=$${VOC_DUCKDB_PATH:-$(CURDIR)/data/warehouse.duckdb} \
 		../$(BIN)/dbt docs generate --profiles-dir .
 	@echo "Open dbt_project/target/index.html, or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1"
+
+bench: install  ## benchmarks: text scoring speed and accuracy (100,000 texts), printed
+	$(UV) sync --frozen --group bench --python $(PYTHON)
+	$(BIN)/python -m bench.text_bench 100000
 
 lint: install  ## ruff and sqlfluff (also run by the test suite)
 	$(BIN)/ruff check .
