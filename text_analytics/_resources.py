@@ -17,12 +17,22 @@ STOPWORDS = RESOURCE_DIR / "stopwords.txt"
 POLARITY = RESOURCE_DIR / "polarity.txt"
 EMOJI = RESOURCE_DIR / "emoji.txt"
 TOPIC_LEXICON = RESOURCE_DIR / "topics.txt"
+SERVICE_PHRASES = RESOURCE_DIR / "service_phrases.txt"
 SCRIPT_CHARS = RESOURCE_DIR / "script_chars.json"
 MODEL_FILE = RESOURCE_DIR / "sentiment_model.json"
 EVALUATION_FILE = RESOURCE_DIR / "evaluation.json"
 
 #: Files whose content changes scoring results; their hash is part of ``MODEL_VERSION``.
-SCORING_FILES = (MODEL_FILE, POLARITY, EMOJI, TOPIC_LEXICON, USER_DICT, STOPWORDS, SCRIPT_CHARS)
+SCORING_FILES = (
+    MODEL_FILE,
+    POLARITY,
+    EMOJI,
+    TOPIC_LEXICON,
+    USER_DICT,
+    STOPWORDS,
+    SCRIPT_CHARS,
+    SERVICE_PHRASES,
+)
 
 
 def data_lines(path: Path) -> list[str]:

@@ -19,11 +19,12 @@ score a single clause for topic sentiment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from text_analytics._resources import EMOJI, POLARITY, weighted_words
+from text_analytics._resources import EMOJI, POLARITY, SERVICE_PHRASES, data_lines, weighted_words
 from text_analytics.tokenize import is_word
 
 NEGATORS = frozenset(
@@ -72,6 +73,9 @@ DEGREE = {
     "特别": 1.6,
     "十分": 1.6,
     "贼": 1.6,
+    "真心": 1.3,
+    "格外": 1.5,
+    "极为": 1.8,
     "相当": 1.5,
     "很": 1.4,
     "真": 1.3,
@@ -90,6 +94,25 @@ DEGREE = {
     "略": 0.5,
     "略微": 0.5,
 }
+#: Words that strengthen a negation right after them ("完全没有", "一点也不", "根本没"): in a
+#: negated negative they belong to the negation, like the negator itself.
+NEGATION_INTENSIFIERS = frozenset(
+    {
+        "完全",
+        "一点",
+        "一点儿",
+        "也",
+        "都",
+        "根本",
+        "丝毫",
+        "压根",
+        "绝对",
+        "从来",
+        "并",
+        "毫",
+        "半点",
+    }
+)
 CONTRAST = frozenset({"但是", "但", "不过", "可是", "然而", "只是", "可惜", "却", "就是太"})
 CONCESSIVE = frozenset({"虽然", "虽说", "尽管", "虽", "虽然说"})
 #: Tokens that end a clause besides whitespace and punctuation (and contrast words).
@@ -97,7 +120,61 @@ BREAKS = frozenset('，,。.！!？?；;：:…~～()（）【】「」『』<>�
 
 NEGATION_SCOPE = 3
 NEGATION_FACTOR = -0.6  # "不是很满意" is negative, but milder than "很不满意"
-NEGATED_NEGATIVE_FACTOR = -0.8  # "没有异味", "没有任何问题" are plainly positive
+NEGATED_NEGATIVE_FACTOR = -1.0  # "没有异味", "不麻烦", "没刁难" are plainly positive
+#: A negated negative ("不麻烦", "完全没有异味") records the negation's tokens (the negator and
+#: the intensifiers just before it) as this one feature instead of their own: the corpus gives
+#: 不/没/没有 a strong negative weight, which would otherwise cancel the flipped lexicon word.
+#: Training keeps the feature out of the vocabulary (weight 0): the flipped lexicon word and the
+#: ``NOT_`` features carry the meaning, the negation itself adds nothing.
+NEGATED_NEGATIVE_FEATURE = "<NEGNEG>"
+#: Negated negatives flip only from a plain negation (not the imperative 别: "别被忽悠") and only
+#: words at least this negative (不一般 is not praise: "不是一般的差").
+NO_FLIP_NEGATORS = frozenset({"别", "千万别", "不要"})
+MIN_FLIP_POLARITY = -0.6
+#: Tokens that may stand between a negator and the negative word it flips ("没有任何质量问题",
+#: "没发现什么毛病", "不会有异味"). Any other token takes the negation for itself: in
+#: "没解决问题" or "不给退款很麻烦" it is the verb that is negated and the negative word stays
+#: negative. Degree adverbs are allowed too, and anything after 比 ("不比别家差").
+NEGATION_FILLERS = frozenset(
+    {
+        "任何",
+        "什么",
+        "啥",
+        "一点",
+        "一点儿",
+        "一丝",
+        "半点",
+        "丝毫",
+        "那么",
+        "这么",
+        "多",
+        "多大",
+        "有",
+        "出现",
+        "出现过",
+        "发现",
+        "遇到",
+        "遇到过",
+        "碰到",
+        "感到",
+        "觉得",
+        "感觉",
+        "过",
+        "的",
+        "了",
+        "会",
+        "再",
+        "也",
+        "都",
+        "质量",
+        "明显",
+        "大",
+        "点",
+        "一个",
+        "任何的",
+        "被",
+    }
+)
 PRE_CONTRAST_WEIGHT = 0.35
 CONCESSIVE_WEIGHT = 0.5
 NOT_PREFIX = "NOT_"
@@ -113,7 +190,7 @@ def lexicon() -> dict[str, float]:
 
 # Token kinds; 0 (a plain word) is falsy so the hot loop can skip the role checks. ``extract``
 # uses the literal numbers (a local constant is faster than a global lookup per token).
-_WORD, _BREAK, _CONTRAST, _CONCESSIVE, _NEGATOR, _DEGREE, _POLARITY = range(7)
+_WORD, _BREAK, _CONTRAST, _CONCESSIVE, _NEGATOR, _DEGREE, _POLARITY, _NEG_INTENSIFIER = range(8)
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +198,8 @@ def _roles() -> dict[str, tuple[int, float]]:
     """One lookup per token: its grammatical role and value (polarity wins over the rest,
     contrast over polarity, as in the order of the checks this replaces)."""
     roles: dict[str, tuple[int, float]] = {}
+    for word in NEGATION_INTENSIFIERS:
+        roles[word] = (_NEG_INTENSIFIER, 0.0)
     for word, scale in DEGREE.items():
         roles[word] = (_DEGREE, scale)
     for word in NEGATORS:
@@ -159,6 +238,7 @@ class Extracted:
     n_feats: int = 0
     topic_hits: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
     topics_known: bool = False  # topic_hits was filled (the table had a topic lookup)
+    quiet: frozenset[int] = frozenset()  # clauses that name no topic (note openings, boilerplate)
     keyword_scores: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -255,6 +335,19 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
     prev_successors: dict[str, float] | None = None
     prev_successors_not: dict[str, float] | None = None
     contrast_before = -1  # clauses with index < this come before the last contrast word
+    # Negation head (intensifiers + negator) for the negated-negative rewrite: state before the
+    # head (``head_*``) and right after the negator (``head_end_*``); the same for the run of
+    # negation intensifiers that ends at clause position ``int_end`` (``int_*``).
+    head_sum = head_skip = head_end_sum = head_end_skip = 0.0
+    head_n = head_end_n = 0
+    int_sum = int_skip = 0.0
+    int_n = 0
+    int_end = -1
+    negneg, fillers = NEGATED_NEGATIVE_FEATURE, NEGATION_FILLERS
+    gap_ok = False  # only fillers since the negator (see NEGATION_FILLERS)
+    comparative = False  # 比 came right after the negator
+    min_flip, no_flip = MIN_FLIP_POLARITY, NO_FLIP_NEGATORS
+    w_negneg = table.weights.get(negneg, 0.0)
 
     not_prefix, negation_factor, negation_scope = NOT_PREFIX, NEGATION_FACTOR, NEGATION_SCOPE
     negated_negative_factor = NEGATED_NEGATIVE_FACTOR
@@ -273,7 +366,7 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
                     clause_skip.append(cskip)
                     clause_count.append(ccount)
                     cur, pos, neg, weight, csum, cskip, ccount = [], 0.0, 0.0, 1.0, 0.0, 0.0, 0
-                neg_left, degree, prev = 0, 1.0, ""
+                neg_left, degree, prev, int_end = 0, 1.0, "", -1
                 prev_successors = prev_successors_not = None
                 continue
             if kind == 2:  # _CONTRAST
@@ -287,10 +380,19 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
                     clause_count.append(ccount)
                     cur, pos, neg, weight, csum, cskip, ccount = [], 0.0, 0.0, 1.0, 0.0, 0.0, 0
                 contrast_before = len(clause_words)
-                neg_left, degree, prev = 0, 1.0, ""
+                neg_left, degree, prev, int_end = 0, 1.0, "", -1
                 prev_successors = prev_successors_not = None
             elif kind == 3 and not cur:  # _CONCESSIVE opening a clause
                 weight = CONCESSIVE_WEIGHT
+            elif kind == 4:  # _NEGATOR: the negation head starts here or at the intensifiers
+                if int_end == len(cur):
+                    head_sum, head_skip, head_n = int_sum, int_skip, int_n
+                else:
+                    head_sum, head_skip = csum, cskip
+                    head_n = len(feats) if record else ccount
+            elif kind == 7 and int_end != len(cur):  # first of a run of negation intensifiers
+                int_sum, int_skip = csum, cskip
+                int_n = len(feats) if record else ccount
 
         cur.append(tok)
         if topics:
@@ -298,6 +400,10 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
         if kw_weight:
             keyword_scores[tok] = keyword_scores.get(tok, 0.0) + kw_weight
         negated = neg_left > 0
+        if negated and gap_ok and kind != 6 and kind != 5 and tok not in fillers:
+            # a comparison keeps the flip for the rest of the scope: "一点也不比别家差"
+            gap_ok = comparative or tok == "比"
+            comparative = gap_ok
         if record:
             clause = len(clause_words)
             if negated:
@@ -330,14 +436,28 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
             if kind == 6:  # _POLARITY
                 value *= degree
                 if negated:
-                    value *= negation_factor if value > 0 else negated_negative_factor
+                    if value > 0:
+                        value *= negation_factor
+                    elif gap_ok and value <= min_flip:
+                        value *= negated_negative_factor
+                        # the negation's own features become the negated-negative feature
+                        if record:
+                            for i in range(head_n, head_end_n):
+                                feats[i] = negneg
+                        else:
+                            csum += head_sum - head_end_sum + (head_end_n - head_n) * w_negneg
+                            cskip += head_skip - head_end_skip
                 if value > 0:
                     pos += value
                 else:
                     neg -= value
                 degree, neg_left = 1.0, 0
             elif kind == 4:  # _NEGATOR
-                neg_left = negation_scope
+                neg_left, gap_ok, comparative = negation_scope, tok not in no_flip, False
+                head_end_sum, head_end_skip = csum, cskip
+                head_end_n = len(feats) if record else ccount
+            elif kind == 7:  # _NEG_INTENSIFIER
+                int_end = len(cur)
             else:  # _DEGREE
                 degree *= value
     if cur:
@@ -351,6 +471,153 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
     for i in range(min(contrast_before, len(clause_weight))):
         clause_weight[i] *= PRE_CONTRAST_WEIGHT
     out.words = [w for clause_tokens in clause_words for w in clause_tokens]
-    out.n_feats = len(feats) if record else sum(clause_count)
+    if record:
+        clause_count[:] = [0] * len(clause_words)
+        for clause in feat_clause:
+            clause_count[clause] += 1
+    _apply_phrases(out)
+    out.n_feats = sum(c for c, w in zip(clause_count, clause_weight, strict=True) if w)
     out.topics_known = table.topics_of is not None
     return out
+
+
+_COUNT_RE = r"(?:\d+|[一二两三四五六七八九十百千几半]+)"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """``resources/service_phrases.txt`` compiled: one regex for events (searched) and one for
+    note openings and agent boilerplate (matched against a whole clause), each alternative a
+    named group whose polarity (and, for notes, whether it is boilerplate) is looked up by name."""
+
+    events: re.Pattern[str] | None
+    event_polarity: dict[str, float]
+    notes: re.Pattern[str] | None
+    note_polarity: dict[str, float]
+    boilerplate: frozenset[str]
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not a small
+    known set (a pattern that may start with anything or match empty)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    def first(items: list) -> set[str] | None:
+        if not items:
+            return None
+        op, av = items[0]
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is c.IN:
+            chars = set()
+            for sub_op, sub_av in av:
+                if sub_op is c.LITERAL:
+                    chars.add(chr(sub_av))
+                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] < 64:
+                    chars.update(chr(i) for i in range(sub_av[0], sub_av[1] + 1))
+                elif sub_op is c.CATEGORY and sub_av is c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
+                else:
+                    return None
+            return chars
+        if op is c.SUBPATTERN:
+            return first(list(av[-1]))
+        if op is c.BRANCH:
+            chars = set()
+            for branch in av[1]:
+                found = first(list(branch))
+                if found is None:
+                    return None
+                chars |= found
+            return chars
+        if op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+            low, _, sub = av
+            found = first(list(sub))
+            if low >= 1 or found is None:
+                return found
+            rest = first(items[1:])
+            return None if rest is None else found | rest
+        if op is c.AT:  # ^ at the start of a note pattern
+            return first(items[1:])
+        return None
+
+    return first(list(_parser.parse(pattern)))
+
+
+def _combined(alternatives: list[str], raw: list[str]) -> re.Pattern[str] | None:
+    """One regex of named alternatives, behind a lookahead for their possible first
+    characters when known: the scan then skips most positions at the cost of a set test."""
+    if not alternatives:
+        return None
+    body = "|".join(alternatives)
+    chars: set[str] = set()
+    for pattern in raw:
+        found = _first_chars(pattern)
+        if found is None:
+            return re.compile(body)
+        chars |= found
+    return re.compile(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:{body})")
+
+
+@lru_cache(maxsize=1)
+def phrases() -> Phrases:
+    events: list[str] = []
+    agent: list[str] = []
+    intro: list[str] = []
+    raw: dict[str, list[str]] = {"event": [], "agent": [], "intro": []}
+    polarity: dict[str, float] = {}
+    for n, line in enumerate(data_lines(SERVICE_PHRASES)):
+        kind, value, pattern = line.split("\t", 2)
+        name = f"{kind}{n}"
+        pattern = pattern.strip().removeprefix("^").replace("N", _COUNT_RE)
+        re.compile(pattern)  # fail on the line itself, not on the combined regex
+        if re.compile(pattern).groups:
+            raise ValueError(f"{SERVICE_PHRASES.name}: use (?:...) groups only: {pattern!r}")
+        polarity[name] = float(value)
+        raw[kind].append(pattern)
+        {"event": events, "agent": agent, "intro": intro}[kind].append(f"(?P<{name}>{pattern})")
+    notes = agent + intro  # boilerplate first: on a tie the clause is boilerplate
+    return Phrases(
+        events=_combined(events, raw["event"]),
+        event_polarity={k: v for k, v in polarity.items() if k.startswith("event")},
+        notes=_combined(notes, raw["agent"] + raw["intro"]),
+        note_polarity={k: v for k, v in polarity.items() if not k.startswith("event")},
+        boilerplate=frozenset(k for k in polarity if k.startswith("agent")),
+    )
+
+
+def _apply_phrases(out: Extracted) -> None:
+    """Service-event phrases add lexicon evidence to their clause; a clause that is a note
+    opening names no topic and carries only its weak prior; agent boilerplate names no topic
+    and has weight 0 (it is the agent speaking, not the customer)."""
+    table = phrases()
+    events, notes = table.events, table.notes
+    quiet: list[int] = []
+    for i, words in enumerate(out.clause_words):
+        text = "".join(words)
+        if notes is not None:
+            m = notes.fullmatch(text)
+            if m is not None:
+                name = m.lastgroup
+                quiet.append(i)
+                if name in table.boilerplate:
+                    out.clause_weight[i] = 0.0
+                    out.clause_pos[i] = out.clause_neg[i] = 0.0
+                    continue
+                value = table.note_polarity[name]
+                if value > 0:
+                    out.clause_pos[i] += value
+                else:
+                    out.clause_neg[i] -= value
+                continue
+        if events is not None:
+            for m in events.finditer(text):
+                value = table.event_polarity[m.lastgroup]
+                if value > 0:
+                    out.clause_pos[i] += value
+                else:
+                    out.clause_neg[i] -= value
+    if quiet:
+        out.quiet = frozenset(quiet)
+        out.topic_hits = [hit for hit in out.topic_hits if hit[0] not in out.quiet]

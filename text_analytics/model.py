@@ -22,7 +22,7 @@ from text_analytics.features import Extracted
 
 MODEL_FORMAT = "voc-sentiment-lr/1"
 #: Bumped when scoring code changes results without any resource file changing.
-PIPELINE_REVISION = 1
+PIPELINE_REVISION = 2
 DEFAULT_NEUTRAL_BAND = 0.25
 
 
@@ -74,7 +74,8 @@ class SentimentModel:
             neg += n * c
             bow = (s - x) / math.sqrt(k) if k else 0.0
             clauses.append(bias + bow + w_pos * log1p(p) + w_neg * log1p(n))
-        doc = bias + doc_bow / math.sqrt(ex.n_feats) + w_pos * log1p(pos) + w_neg * log1p(neg)
+        doc_bow = doc_bow / math.sqrt(ex.n_feats) if ex.n_feats else 0.0
+        doc = bias + doc_bow + w_pos * log1p(pos) + w_neg * log1p(neg)
         return doc, clauses
 
     def _clause_sums(

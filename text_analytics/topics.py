@@ -107,7 +107,10 @@ def detect_topics(
         pairs = ex.topic_hits
     else:  # extracted without topic lookups (training-mode table)
         pairs = [
-            (ci, topics_of_token(w)) for ci, words in enumerate(ex.clause_words) for w in words
+            (ci, topics_of_token(w))
+            for ci, words in enumerate(ex.clause_words)
+            if ci not in ex.quiet
+            for w in words
         ]
     for ci, topics in pairs:
         for topic in topics:
@@ -118,9 +121,9 @@ def detect_topics(
         return [TopicSentiment(OTHER, label, score)], OTHER
 
     pos, neg, weights, n_clauses = ex.clause_pos, ex.clause_neg, ex.clause_weight, ex.n_clauses
-    opinion = [
-        p > 0 or n > 0 or abs(logit - bias) >= EVIDENCE_LOGIT
-        for p, n, logit in zip(pos, neg, clause_logits, strict=True)
+    opinion = [  # boilerplate (weight 0) is never an opinion to borrow
+        w > 0 and (p > 0 or n > 0 or abs(logit - bias) >= EVIDENCE_LOGIT)
+        for p, n, w, logit in zip(pos, neg, weights, clause_logits, strict=True)
     ]
     ranked = []
     for order, (topic, clauses) in enumerate(hits.items()):

@@ -40,6 +40,7 @@ from text_analytics.evaluate import (
     snownlp_accuracy,
     three_class_accuracy,
 )
+from text_analytics.features import NEGATED_NEGATIVE_FEATURE
 from text_analytics.model import DEFAULT_NEUTRAL_BAND, SentimentModel, dense_values
 from text_analytics.pipeline import Prepared, prepare
 
@@ -74,6 +75,7 @@ def build_vocab(prepared: Sequence[Prepared], min_df: int = MIN_DF) -> dict[str,
     df: Counter[str] = Counter()
     for p in prepared:
         df.update(set(p.extracted.feats))
+    df.pop(NEGATED_NEGATIVE_FEATURE, None)  # fixed at 0 (see features.NEGATED_NEGATIVE_FEATURE)
     return {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= min_df))}
 
 
@@ -94,7 +96,7 @@ def build_matrix(prepared: Sequence[Prepared], vocab: dict[str, int]) -> Any:
                 idx = vocab.get(feat)
                 if idx is not None:
                     acc[idx] = acc.get(idx, 0.0) + cw[clause]
-            norm = 1.0 / math.sqrt(len(ex.feats))
+            norm = 1.0 / math.sqrt(ex.n_feats) if ex.n_feats else 0.0
             for idx, value in acc.items():
                 rows.append(r)
                 cols.append(idx)
