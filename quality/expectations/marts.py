@@ -1,0 +1,206 @@
+"""Mart suites: the figures BI tools show are in range and their counts add up.
+
+Ranges follow MARTS.md (NPS in [-100, 100], percentages in [0, 100], shares, scores and
+p-values in their scales); reconciliations check that a figure's parts sum to its whole
+(promoters + passives + detractors = nps_responses) and that no subset outgrows its set
+(satisfied <= responses), since every ratio is recomputed from these counts in roll-ups.
+All are errors: a mart that breaks one would put a wrong number on a dashboard.
+"""
+
+from __future__ import annotations
+
+from quality.expectations.authenticity import rule_codes
+from quality.spec import Check, SuiteSpec
+
+
+def _between(column: str, low: float, high: float, what: str) -> Check:
+    return Check(
+        "ExpectColumnValuesToBeBetween",
+        {"column": column, "min_value": low, "max_value": high},
+        "error",
+        f"{column} ({what}) lies in [{low:g}, {high:g}].",
+    )
+
+
+def _unique(*columns: str) -> Check:
+    if len(columns) == 1:
+        return Check(
+            "ExpectColumnValuesToBeUnique",
+            {"column": columns[0]},
+            "error",
+            f"One row per {columns[0]}.",
+        )
+    return Check(
+        "ExpectCompoundColumnsToBeUnique",
+        {"column_list": list(columns)},
+        "error",
+        f"One row per {' x '.join(columns)} (the table's grain).",
+    )
+
+
+def _at_least(bigger: str, smaller: str, why: str) -> Check:
+    return Check(
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": bigger, "column_B": smaller, "or_equal": True},
+        "error",
+        f"{smaller} <= {bigger}: {why}",
+    )
+
+
+def _equal(a: str, b: str, why: str) -> Check:
+    return Check(
+        "ExpectColumnPairValuesToBeEqual",
+        {"column_A": a, "column_B": b},
+        "error",
+        f"{a} = {b}: {why}",
+    )
+
+
+def _experience_checks() -> list[Check]:
+    return [
+        _between("nps", -100, 100, "NPS"),
+        _between("csat_pct", 0, 100, "percentage"),
+        _between("ces_easy_pct", 0, 100, "percentage"),
+        _between("csat_mean", 1, 5, "CSAT scale"),
+        _between("ces_mean", 1, 7, "CES scale"),
+        _equal(
+            "nps_responses",
+            "nps_counted",
+            "promoters + passives + detractors = nps_responses (every answer in one group).",
+        ),
+        _at_least("csat_responses", "csat_satisfied", "satisfied answers are answers."),
+        _at_least("ces_responses", "ces_easy", "easy answers are answers."),
+    ]
+
+
+_NPS_COUNTED = "promoters + passives + detractors as nps_counted"
+
+
+def mart_suites() -> list[SuiteSpec]:
+    """One suite per mart table."""
+    specs: list[tuple[str, str, list[Check]]] = [
+        (
+            "fct_feedback",
+            "select feedback_id, sentiment_score, rating_5, sentiment_label "
+            "from marts.fct_feedback",
+            [
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": "feedback_id"},
+                    "error",
+                    "Every item has a feedback_id.",
+                ),
+                _unique("feedback_id"),
+                _between("sentiment_score", -1, 1, "sentiment"),
+                _between("rating_5", 1, 5, "rating"),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "sentiment_label", "value_set": ["positive", "neutral", "negative"]},
+                    "error",
+                    "sentiment_label is positive, neutral or negative.",
+                ),
+            ],
+        ),
+        (
+            "mart_experience_daily",
+            f"select *, {_NPS_COUNTED} from marts.mart_experience_daily",
+            [_unique("day", "source", "touchpoint", "segment"), *_experience_checks()],
+        ),
+        (
+            "mart_experience_monthly",
+            f"select *, {_NPS_COUNTED} from marts.mart_experience_monthly",
+            [
+                _unique("month_start", "segment"),
+                *_experience_checks(),
+                _between("nps_ci_low", -100, 100, "NPS interval"),
+                _between("nps_ci_high", -100, 100, "NPS interval"),
+                _at_least("nps_ci_high", "nps_ci_low", "an interval's ends are in order."),
+            ],
+        ),
+        (
+            "mart_service_sla",
+            "select * from marts.mart_service_sla",
+            [
+                _unique("month_start", "contact_channel"),
+                _between("responded_24h_pct", 0, 100, "percentage"),
+                _between("responded_48h_pct", 0, 100, "percentage"),
+                _between("fcr_pct", 0, 100, "percentage"),
+                _between("ticket_csat_pct", 0, 100, "percentage"),
+                _at_least("responded_48h", "responded_24h", "within 24 h is within 48 h."),
+                _at_least("tickets", "responded_48h", "responded tickets are tickets."),
+                _at_least("resolved_tickets", "fcr_tickets", "FCR tickets are resolved tickets."),
+                _at_least(
+                    "ticket_csat_responses", "ticket_csat_satisfied", "satisfied are answers."
+                ),
+            ],
+        ),
+        (
+            "mart_topic_trend_weekly",
+            "select * from marts.mart_topic_trend_weekly",
+            [
+                _unique("week_start", "topic", "source"),
+                _between("negative_share", 0, 1, "share"),
+                _between("avg_sentiment", -1, 1, "sentiment"),
+                _at_least("mentions", "negative_mentions", "negative mentions are mentions."),
+            ],
+        ),
+        (
+            "mart_churn_monthly",
+            "select * from marts.mart_churn_monthly",
+            [
+                _unique("month_start", "segment"),
+                _between("churn_rate", 0, 1, "rate"),
+                _at_least("active_at_start", "churned", "only active customers can churn."),
+            ],
+        ),
+        (
+            "dim_customer",
+            "select * from marts.dim_customer",
+            [
+                _unique("customer_id"),
+                _between("churn_risk", 0, 1, "score"),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {
+                        "column": "segment",
+                        "value_set": [
+                            "digital_native",
+                            "quality_seeker",
+                            "value_seeker",
+                            "mainstream",
+                        ],
+                    },
+                    "error",
+                    "Each customer has exactly one known segment.",
+                ),
+            ],
+        ),
+        (
+            "mart_improvement_impact",
+            "select * from marts.mart_improvement_impact",
+            [
+                _unique("action_id", "metric"),
+                _between("p_value", 0, 1, "probability"),
+            ],
+        ),
+        (
+            "mart_review_authenticity",
+            "select feedback_id, suspicion_score, rule_count from marts.mart_review_authenticity",
+            [
+                _unique("feedback_id"),
+                _between("suspicion_score", 0, 1, "score"),
+                _between("rule_count", 1, len(rule_codes()), "rules hit"),
+            ],
+        ),
+    ]
+    return [
+        SuiteSpec(
+            name=f"marts.{table}",
+            layer="marts",
+            query=query,
+            checks=checks,
+            requires=(f"marts.{table}",),
+            description=f"Ranges and reconciliations of marts.{table} (MARTS.md).",
+        )
+        for table, query, checks in specs
+    ]

@@ -1,0 +1,107 @@
+"""Entry point of the quality gates: run one layer's suites against the warehouse.
+
+    from quality.suites import run_layer_checks
+    outcomes = run_layer_checks(con, "marts", docs_dir=default_docs_dir())
+    if blocking(outcomes): ...  # a failed error-level check: stop what is downstream
+
+Layers: ``raw`` (one suite per landing source, plus daily volumes learnt from history),
+``intermediate`` (unified feedback), ``marts`` (ranges and reconciliations of every mart) and
+``authenticity`` (the fake-review rule hits, one warning per rule). Every outcome is also
+appended to ``quality.validation_results`` in the same connection.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from quality.expectations.authenticity import authenticity_suites
+from quality.expectations.intermediate import intermediate_suites
+from quality.expectations.marts import mart_suites
+from quality.expectations.raw import raw_suites
+from quality.results import CheckOutcome, record_outcomes
+from quality.spec import SuiteSpec
+from voc.settings import PROJECT_ROOT, get_settings
+
+LAYERS: tuple[str, ...] = ("raw", "intermediate", "marts", "authenticity")
+#: Environment variable that moves the Data Docs site (default ``data/quality_docs``).
+DOCS_DIR_ENV = "VOC_QUALITY_DOCS_DIR"
+
+
+def default_docs_dir() -> Path:
+    """Where Data Docs go: ``$VOC_QUALITY_DOCS_DIR``, else ``data/quality_docs`` in the
+    project. Open ``index.html`` there."""
+    value = os.environ.get(DOCS_DIR_ENV)
+    return Path(value).absolute() if value else PROJECT_ROOT / "data" / "quality_docs"
+
+
+def build_suites(con: duckdb.DuckDBPyConnection, layer: str, now_utc: datetime) -> list[SuiteSpec]:
+    """The suites of ``layer`` (raw volume bounds are learnt from ``con``'s data)."""
+    if layer == "raw":
+        settings = get_settings()
+        return raw_suites(con, settings.source_timezones, now_utc)
+    if layer == "intermediate":
+        return intermediate_suites(now_utc)
+    if layer == "marts":
+        return mart_suites()
+    if layer == "authenticity":
+        return authenticity_suites()
+    raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".", 1)
+    (found,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name.strip('"')],
+    ).fetchone()
+    return bool(found)
+
+
+def _missing_outcome(spec: SuiteSpec, missing: list[str]) -> CheckOutcome:
+    return CheckOutcome(
+        suite=spec.name,
+        expectation="table_exists",
+        severity=spec.missing_severity,
+        success=False,
+        observed={"missing_tables": missing},
+        description=f"The suite's tables exist; missing: {', '.join(missing)}.",
+        layer=spec.layer,
+        expectation_type="table_exists",
+    )
+
+
+def run_layer_checks(
+    con: duckdb.DuckDBPyConnection, layer: str, docs_dir: Path | None = None
+) -> list[CheckOutcome]:
+    """Run every suite of ``layer`` on the warehouse behind ``con``.
+
+    Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
+    ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
+    when ``docs_dir`` is given, builds the Data Docs site there.
+    """
+    now = datetime.now(timezone.utc)
+    run_at = now.replace(tzinfo=None)
+    run_id = f"{layer}-{run_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    outcomes: list[CheckOutcome] = []
+    to_validate = []
+    for spec in build_suites(con, layer, now):
+        missing = [t for t in spec.requires if not _exists(con, t)]
+        if missing:
+            outcomes.append(_missing_outcome(spec, missing))
+            continue
+        frame = con.execute(spec.query).df()
+        if spec.transform is not None:
+            frame = spec.transform(frame)
+        to_validate.append((spec, frame))
+    if to_validate:
+        from quality.runner import validate
+
+        outcomes.extend(validate(to_validate, run_name=run_id, run_time=now, docs_dir=docs_dir))
+    index = str(docs_dir / "index.html") if docs_dir is not None else None
+    record_outcomes(con, outcomes, run_id, run_at, data_docs=index)
+    return outcomes
