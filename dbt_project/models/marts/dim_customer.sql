@@ -92,7 +92,7 @@ feedback as (
         fct.survey_score,
         fct.created_at
     from {{ ref('fct_feedback') }} as fct
-    where fct.customer_id is not null
+    where fct.customer_id is not null and not fct.is_suspected_fake
 ),
 
 feedback_profile as (
@@ -112,7 +112,7 @@ topic_counts as (
         topic,
         count(*) as mentions
     from {{ ref('fct_feedback_topic') }}
-    where customer_id is not null
+    where customer_id is not null and not is_suspected_fake
     group by 1, 2
 ),
 

@@ -8,9 +8,11 @@
 }}
 
 {#
-    One row per feedback item with its text-analytics scores. Incremental: each run
-    replaces the items delivered or rescored since the last one (a correction, or a new model
-    version), so a nightly run costs what arrived, and a full refresh gives the same rows.
+    One row per feedback item with its text-analytics scores and its fake-review flag
+    (mart_review_authenticity). Incremental: each run replaces the items delivered, rescored
+    or re-flagged since the last one (a correction, a new model version, a review that a later
+    copy makes suspicious), so a nightly run costs what arrived, and a full refresh gives the
+    same rows.
 #}
 
 with
@@ -21,6 +23,10 @@ feedback as (
 
 scores as (
     select * from {{ source('text_analytics', 'feedback_scores') }}
+),
+
+authenticity as (
+    select * from {{ ref('mart_review_authenticity') }}
 ),
 
 joined as (
@@ -48,11 +54,17 @@ joined as (
         scores.keywords,
         scores.simhash,
         scores.model_version,
+        coalesce(authenticity.is_suspected_fake, false) as is_suspected_fake,
+        case
+            when authenticity.is_suspected_fake then authenticity.rules
+        end as fake_reasons,
         feedback._loaded_at,
         scores.scored_at
     from feedback
     left join scores
         on feedback.feedback_id = scores.feedback_id
+    left join authenticity
+        on feedback.feedback_id = authenticity.feedback_id
 )
 
 select * from joined
@@ -61,4 +73,17 @@ select * from joined
         _loaded_at > (select max(_loaded_at) from {{ this }})
         or scored_at > (select max(scored_at) from {{ this }})
         or feedback_id not in (select feedback_id from {{ this }})
+        -- A review's flag can change later (a copy posted next week flags it too).
+        or feedback_id in (
+            select previous.feedback_id
+            from {{ this }} as previous
+            left join authenticity
+                on previous.feedback_id = authenticity.feedback_id
+            where
+                previous.is_suspected_fake
+                != coalesce(authenticity.is_suspected_fake, false)
+                or previous.fake_reasons is distinct from (
+                    case when authenticity.is_suspected_fake then authenticity.rules end
+                )
+        )
 {% endif %}

@@ -29,10 +29,19 @@ select
     feedback.customer_id,
     feedback.created_at,
     feedback.day,
+    feedback.is_suspected_fake,
     feedback.scored_at
 from topics
 inner join feedback
     on topics.feedback_id = feedback.feedback_id
 {% if is_incremental() %}
-    where feedback.scored_at > (select max(scored_at) from {{ this }})
+    where
+        feedback.scored_at > (select max(scored_at) from {{ this }})
+        or feedback.feedback_id in (
+            select previous.feedback_id
+            from {{ this }} as previous
+            inner join feedback as current_flags
+                on previous.feedback_id = current_flags.feedback_id
+            where previous.is_suspected_fake != current_flags.is_suspected_fake
+        )
 {% endif %}

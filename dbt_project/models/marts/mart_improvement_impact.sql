@@ -37,6 +37,7 @@ mentions as (
             actions.topic = topics.topic
             and actions.before_start <= topics.day
             and actions.after_end > topics.day
+            and not topics.is_suspected_fake
 ),
 
 answers as (
