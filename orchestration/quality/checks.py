@@ -32,10 +32,7 @@ SUITE_TARGETS: dict[str, dict[str, tuple[dg.AssetKey, str]]] = {
     "raw": {
         **{f"raw.{s}": (dg.AssetKey(["raw", s]), "gx_raw_contract") for s in SOURCES},
         # Daily volume of each source against its own history (learnt bounds).
-        **{
-            f"raw.volume|({s})": (dg.AssetKey(["raw", s]), "gx_raw_daily_volume")
-            for s in SOURCES
-        },
+        **{f"raw.volume|({s})": (dg.AssetKey(["raw", s]), "gx_raw_daily_volume") for s in SOURCES},
     },
     "intermediate": {
         "intermediate.int_feedback_unioned": (

@@ -21,7 +21,9 @@ class PipelineRun:
     result: dg.ExecuteInProcessResult
 
 
-def run_all(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+def run_all(
+    landing: Path, warehouse: Path, raise_on_error: bool = True
+) -> dg.ExecuteInProcessResult:
     """Materialise every asset of the code location against these paths, in-process."""
     from orchestration.definitions import defs
     from orchestration.resources import LandingZoneResource, WarehouseResource
@@ -32,7 +34,11 @@ def run_all(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
             landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
         ),
     }
-    return dg.materialize([*defs.assets], resources={**defs.resources, **resources})
+    return dg.materialize(
+        [*defs.assets, *defs.asset_checks],
+        resources={**defs.resources, **resources},
+        raise_on_error=raise_on_error,
+    )
 
 
 @pytest.fixture(scope="session")
