@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install demo test dev docs bench lint clean
+.PHONY: help install demo test dev docs quality-docs bench lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,9 +48,16 @@ docs: install  ## dbt docs (every table and column described) into dbt_project/t
 		../$(BIN)/dbt docs generate --profiles-dir .
 	@echo "Open dbt_project/target/index.html, or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1"
 
+quality-docs:  ## open the Great Expectations Data Docs of the last runs
+	@docs=$${VOC_QUALITY_DOCS_DIR:-$(CURDIR)/data/quality_docs}/index.html; \
+	if [ ! -f "$$docs" ]; then echo "No Data Docs yet at $$docs: run make demo (or voc run) first."; exit 1; fi; \
+	echo "GX Data Docs: file://$$docs"; \
+	(command -v xdg-open >/dev/null && xdg-open "$$docs" >/dev/null 2>&1 &) || true
+
 bench: install  ## benchmarks: text scoring speed and accuracy (100,000 texts), printed
 	$(UV) sync --frozen --group bench --python $(PYTHON)
 	$(BIN)/python -m bench.text_bench 100000
+	$(BIN)/python -m bench.fake_review_bench
 
 lint: install  ## ruff and sqlfluff (also run by the test suite)
 	$(BIN)/ruff check .
