@@ -26,13 +26,19 @@ MARTS = [
 ]
 
 
+def _is_list(value: object) -> bool:
+    return hasattr(value, "__len__") and not isinstance(value, str)
+
+
 def snapshot(path: Path, table: str) -> pd.DataFrame:
     with duckdb.connect(str(path), read_only=True) as con:
         frame = con.execute(f"select * from marts.{table}").df()
     frame = frame.drop(columns=[c for c in ("_loaded_at", "scored_at") if c in frame.columns])
-    for column in frame.columns:  # lists (keywords) compare as text
-        if frame[column].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any():
-            frame[column] = frame[column].map(lambda v: "|".join(map(str, v)))
+    for column in frame.columns:  # lists (keywords, fake_reasons) compare as text
+        if frame[column].map(_is_list).any():
+            frame[column] = frame[column].map(
+                lambda v: "|".join(map(str, v)) if _is_list(v) else ""
+            )
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
