@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,53 +10,15 @@ import pytest
 import yaml
 
 from ingestion.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS, SOURCES
-from ingestion.loader import load_source
 from tests.landing_fixture import EXPECTED_STAGED
 from voc.settings import DBT_PROJECT_DIR
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 
-
-def dbt(*args: str, target_path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            DBT,
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target_path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Load the fixture and run `dbt build` once for the module; return the warehouse path."""
-    from tests.landing_fixture import write_landing
-
-    root = tmp_path_factory.mktemp("staging")
-    landing = write_landing(root)
-    path = root / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        for source in SOURCES:
-            load_source(con, source, landing, "Asia/Shanghai")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("VOC_DUCKDB_PATH", str(path))
-    result = dbt(
-        "build",
-        "--select",
-        "path:models/staging path:models/intermediate",
-        target_path=root / "target",
-    )
-    mp.undo()
-    assert result.returncode == 0, result.stdout[-3000:]
-    return path
+@pytest.fixture
+def staged(fixture_warehouse: Path) -> Path:
+    """The landing fixture loaded and built through staging and intermediate by `dbt build`
+    (tests/conftest.py); read-only here."""
+    return fixture_warehouse
 
 
 def query(path: Path, sql: str):
