@@ -4,8 +4,9 @@
 
 The format comes from the extension (``.csv``; ``.jsonl``/``.ndjson``; ``.json`` holding JSON
 Lines or one array of objects) or, for other names, from the first character of the file. CSV may
-be UTF-8 (with or without BOM) or GB18030/GBK; the output keeps the input's format and encoding,
-with every input column and row kept and the analysis columns added (see
+be UTF-8 (with or without BOM), GB18030/GBK or Big5; the output keeps the input's format and
+encoding (Big5 input is written as UTF-8: the cleaned text is simplified Chinese), with every
+input column and row kept and the analysis columns added (see
 ``pipeline.score_frame``; in JSON the lists and topics are native arrays). User errors raise
 ``ScoreInputError`` with a readable message.
 """
@@ -25,7 +26,7 @@ from text_analytics.model import model_version
 from text_analytics.pipeline import analyse_batch, score_frame
 
 Format = Literal["csv", "jsonl", "json"]
-ENCODINGS = ("utf-8", "gb18030")
+ENCODINGS = ("UTF-8 (with or without BOM)", "GB18030/GBK", "Big5")
 
 
 class ScoreInputError(ValueError):
@@ -33,19 +34,26 @@ class ScoreInputError(ValueError):
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    """File content and the encoding that decoded it (``utf-8-sig`` when there is a BOM)."""
+    """File content and the encoding to write the output in.
+
+    The input's encoding is detected as the loader does (UTF-8 with or without BOM, GB18030,
+    Big5). Output keeps it, except Big5: the cleaned text is simplified Chinese, which Big5
+    cannot hold, so a Big5 file is scored to UTF-8.
+    """
+    from ingestion.encoding import BIG5, detect_encoding
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScoreInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ScoreInputError(f"{path}: not UTF-8 or GB18030 text")
+    detected = detect_encoding(raw)
+    if detected.undecodable_lines:
+        raise ScoreInputError(
+            f"{path}: {detected.undecodable_lines} line(s) are not valid {detected.codec} "
+            f"(supported: {', '.join(ENCODINGS)})"
+        )
+    content = raw.decode(detected.codec)
+    return content, "utf-8" if detected.codec == BIG5 else detected.codec
 
 
 def detect_format(path: Path, content: str) -> Format:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -108,5 +109,18 @@ def test_unreadable_input(tmp_path: Path) -> None:
         score_file(tmp_path / "missing.csv", "content", None)
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x81\x30\xff\xfe\x00")
-    with pytest.raises(ScoreInputError, match="not UTF-8 or GB18030"):
+    with pytest.raises(ScoreInputError, match="are not valid"):
         score_file(binary, "content", None)
+
+
+def test_big5_csv_is_read_and_scored_to_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "cards_tw.csv"
+    src.write_bytes(
+        "id,content\n1,店員服務很親切，環境乾淨\n2,等候時間太長了，很失望\n".encode("big5")
+    )
+    out = tmp_path / "cards_tw.scored.csv"
+    score_file(src, "content", out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["content"] for r in rows] == ["店員服務很親切，環境乾淨", "等候時間太長了，很失望"]
+    assert [r["script"] for r in rows] == ["hant", "hant"]
+    assert [r["sentiment_label"] for r in rows] == ["positive", "negative"]
