@@ -12,7 +12,6 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingestion.contracts import FileFormat, Reason
@@ -164,8 +163,3 @@ def _encoding_error(line_number: int, raw: str) -> RawRecord:
 def read_records(text: str, file_format: FileFormat) -> ParsedFile:
     """Dispatch on the source's format."""
     return read_csv(text) if file_format == "csv" else read_jsonl(text)
-
-
-def iter_usable(parsed: ParsedFile) -> Iterator[RawRecord]:
-    """Records that parsed (they may still break a contract rule)."""
-    return (r for r in parsed.records if r.values is not None)

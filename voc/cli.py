@@ -11,14 +11,14 @@ from voc.settings import get_settings
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from voc.generate import generate
+    from voc.generate import DEFAULT_END_DATE, generate
 
     summary = generate(
         out_dir=Path(args.out),
         days=args.days,
         customers=args.customers,
         seed=args.seed,
-        end_date=args.end_date,
+        end_date=args.end_date or DEFAULT_END_DATE,
         truth_dir=Path(args.truth) if args.truth else None,
     )
     print(f"Generated sample feedback in {Path(args.out).absolute()}")
@@ -103,11 +103,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "end_date", "unset") is None:
-        del args.end_date
-        from voc.generate import DEFAULT_END_DATE
-
-        args.end_date = DEFAULT_END_DATE
     return args.func(args)
 
 

@@ -30,7 +30,11 @@ def prepare_manifest() -> None:
     dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
-# Under `dagster dev` re-parse on every load to pick up model edits; elsewhere only a fresh
-# clone, which has no manifest yet, needs one (`voc run` and the tests re-parse explicitly).
-if os.getenv("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
-    prepare_manifest()
+def ensure_manifest() -> None:
+    """Make sure the dbt assets are built from a manifest.
+
+    Under `dagster dev`, re-parse on every load to pick up model edits; elsewhere only a fresh
+    clone, which has no manifest yet, needs one (`voc run` and the tests parse beforehand).
+    """
+    if os.getenv("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
+        prepare_manifest()

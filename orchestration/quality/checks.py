@@ -8,23 +8,14 @@ GX Data Docs (``make quality-docs``).
 """
 
 from collections import defaultdict
+from datetime import datetime, timezone
 
 import dagster as dg
 
 from ingestion.contracts import SOURCES
 from orchestration.resources import WarehouseResource
-
-_MARTS = (
-    "fct_feedback",
-    "mart_experience_daily",
-    "mart_experience_monthly",
-    "mart_service_sla",
-    "mart_topic_trend_weekly",
-    "mart_churn_monthly",
-    "dim_customer",
-    "mart_improvement_impact",
-    "mart_review_authenticity",
-)
+from quality.expectations.intermediate import intermediate_suites
+from quality.expectations.marts import mart_suites
 
 #: layer -> {check target -> (asset key it guards, check name)}. A target is a suite name,
 #: or ``suite|text`` for the expectations of a suite whose name contains ``text``.
@@ -34,17 +25,12 @@ SUITE_TARGETS: dict[str, dict[str, tuple[dg.AssetKey, str]]] = {
         # Daily volume of each source against its own history (learnt bounds).
         **{f"raw.volume|({s})": (dg.AssetKey(["raw", s]), "gx_raw_daily_volume") for s in SOURCES},
     },
+    # Suites named `<schema>.<model>` guard the dbt asset of the same key.
     "intermediate": {
-        "intermediate.int_feedback_unioned": (
-            dg.AssetKey(["intermediate", "int_feedback_unioned"]),
-            "gx_intermediate",
-        ),
-        "intermediate.int_improvement_actions": (
-            dg.AssetKey(["intermediate", "int_improvement_actions"]),
-            "gx_intermediate",
-        ),
+        spec.name: (dg.AssetKey(spec.name.split(".")), "gx_intermediate")
+        for spec in intermediate_suites(datetime.now(timezone.utc))
     },
-    "marts": {f"marts.{m}": (dg.AssetKey(["marts", m]), "gx_marts") for m in _MARTS},
+    "marts": {spec.name: (dg.AssetKey(spec.name.split(".")), "gx_marts") for spec in mart_suites()},
     "authenticity": {
         "authenticity.rule_hits": (
             dg.AssetKey(["marts", "fake_review_rule_hits"]),

@@ -1,5 +1,7 @@
 """One Dagster asset per landing source (group ``raw``): new files into ``raw.<source>``."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from ingestion.contracts import SOURCES
@@ -45,8 +47,6 @@ def build_raw_asset(source: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         landing: LandingZoneResource,
     ) -> dg.MaterializeResult:
-        from pathlib import Path
-
         with warehouse.connect() as con:
             report = load_source(
                 con, source, Path(landing.landing_dir), landing.timezone_for(source)
