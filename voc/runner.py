@@ -46,7 +46,8 @@ def run_pipeline(selection: str | None = None, full_refresh: bool = False) -> bo
     )
     if not keys:
         raise SystemExit(f"voc run: the selection {selection!r} matches no asset")
-    job = defs.resolve_implicit_global_asset_job_def()
+    # The refresh job: the same tags (one writer at a time) and retry policy as scheduled runs.
+    job = defs.resolve_job_def("refresh")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance, asset_selection=list(keys), raise_on_error=False

@@ -31,6 +31,17 @@ class Settings:
     duckdb_path: Path
     business_timezone: str
     source_timezones: dict[str, str] = field(default_factory=dict)
+    #: The read-only copy of the ``marts`` schema that BI tools open (published atomically).
+    serving_path: Path = PROJECT_ROOT / "data" / "serving.duckdb"
+    #: One Parquet file per mart, for tools that read files.
+    marts_parquet_dir: Path = PROJECT_ROOT / "data" / "marts"
+    #: The nightly refresh: a cron expression read in ``refresh_timezone``.
+    refresh_cron: str = "0 2 * * *"
+    refresh_timezone: str = DEFAULT_TIMEZONE
+    #: How often the landing sensor looks for new files.
+    sensor_interval_seconds: int = 60
+    #: First day of the daily partitions (text re-scoring by feedback date).
+    partitions_start_date: str = "2024-01-01"
 
     def timezone_for(self, source: str) -> str:
         """Local time zone in which a source writes naive timestamps."""
@@ -51,4 +62,10 @@ def get_settings() -> Settings:
         duckdb_path=_path_from_env("VOC_DUCKDB_PATH", PROJECT_ROOT / "data" / "warehouse.duckdb"),
         business_timezone=business_tz,
         source_timezones=_source_timezones(business_tz),
+        serving_path=_path_from_env("VOC_SERVING_PATH", PROJECT_ROOT / "data" / "serving.duckdb"),
+        marts_parquet_dir=_path_from_env("VOC_MARTS_PARQUET_DIR", PROJECT_ROOT / "data" / "marts"),
+        refresh_cron=os.environ.get("VOC_REFRESH_CRON", "0 2 * * *"),
+        refresh_timezone=os.environ.get("VOC_REFRESH_TIMEZONE", business_tz),
+        sensor_interval_seconds=int(os.environ.get("VOC_SENSOR_INTERVAL_SECONDS", "60")),
+        partitions_start_date=os.environ.get("VOC_PARTITIONS_START_DATE", "2024-01-01"),
     )

@@ -1,0 +1,73 @@
+"""Transient failures, and how the pipeline waits them out.
+
+DuckDB allows one writing process: a BI tool or a second `voc run` holding the warehouse file
+makes ``connect`` fail with a lock error for as long as it holds it. That, and I/O errors of
+the disk, are transient: the step waits and tries again with exponential backoff. Everything
+else (bad SQL, a bug, bad data) fails at once, so it is not retried pointlessly.
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import dagster as dg
+import duckdb
+
+T = TypeVar("T")
+
+#: What a lock conflict on a DuckDB file says (duckdb raises it as an IOException).
+_LOCK_MESSAGES = ("could not set lock", "conflicting lock")
+
+#: Step-level retries of the refresh jobs: a transient failure that outlasted the in-step
+#: backoff (a lock held for minutes, a flaky disk) reruns the step 3 times, 10 s, 20 s, 40 s.
+TRANSIENT_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """True when ``error`` is DuckDB refusing a file that another process holds."""
+    return isinstance(error, duckdb.IOException) and any(
+        m in str(error).lower() for m in _LOCK_MESSAGES
+    )
+
+
+#: Operating-system errors that a later attempt can survive.
+_TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR}
+
+
+def is_transient(error: BaseException) -> bool:
+    """A DuckDB I/O error (a lock conflict among them) or a transient OS error."""
+    if isinstance(error, duckdb.IOException):
+        return True
+    return isinstance(error, OSError) and error.errno in _TRANSIENT_ERRNOS
+
+
+def with_backoff(
+    attempt: Callable[[], T],
+    *,
+    timeout_seconds: float,
+    first_wait_seconds: float = 0.25,
+    max_wait_seconds: float = 8.0,
+    on_retry: Callable[[BaseException, float], None] | None = None,
+) -> T:
+    """Call ``attempt`` until it succeeds or ``timeout_seconds`` have passed.
+
+    Only transient errors are retried (waits double from ``first_wait_seconds`` up to
+    ``max_wait_seconds``); the last one is raised when time runs out.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    wait = first_wait_seconds
+    while True:
+        try:
+            return attempt()
+        except Exception as error:
+            if not is_transient(error) or time.monotonic() + wait > deadline:
+                raise
+            if on_retry is not None:
+                on_retry(error, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, max_wait_seconds)

@@ -1,0 +1,1 @@
+"""The serving copy of the marts that BI tools read (see ``publish``)."""
