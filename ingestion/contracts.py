@@ -7,6 +7,7 @@ derive from these definitions, so a new optional column is added in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 FileFormat = Literal["csv", "jsonl"]
@@ -49,6 +50,9 @@ class SourceContract:
     ``required`` columns must exist in a file (else the whole file is quarantined);
     ``not_null`` columns must also hold a value in every row (else the row is quarantined).
     ``strict_enums`` quarantine unknown values; ``reported_enums`` keep them and report them.
+    ``expected_every`` is how often the source delivers a new file: a source whose newest file
+    is older than that is late (its raw asset's freshness check fails). Overridable per source
+    with ``VOC_FRESHNESS_HOURS_<SOURCE>`` (``orchestration.raw.freshness``).
     """
 
     name: str
@@ -67,6 +71,8 @@ class SourceContract:
     #: (value column, scale column): the value's range depends on the scale, as a survey
     #: ``score`` depends on its ``survey_type`` (``SURVEY_SCORE_RANGES``).
     scaled_score: tuple[str, str] | None = None
+    #: Daily exports by default; see ``expected_every`` above.
+    expected_every: timedelta = timedelta(days=1)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -235,6 +241,9 @@ SOURCES: dict[str, SourceContract] = {
             not_null=("action_id", "title", "topic", "launched_at"),
             timestamps=("launched_at",),
             strict_enums={"topic": TOPICS, "scope_channel": (*FEEDBACK_SOURCE_NAMES, "all")},
+            # Delivered when an improvement goes live, not on a schedule: a month without
+            # one is normal, longer is worth a look.
+            expected_every=timedelta(days=30),
         ),
     )
 }

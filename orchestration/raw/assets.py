@@ -7,6 +7,8 @@ import dagster as dg
 from ingestion.contracts import SOURCES
 from ingestion.loader import FileStatus, SourceLoadReport, load_source
 from ingestion.raw_store import raw_table
+from orchestration.metadata import PREVIEW_KEY, ROWS_NEW_KEY, preview_markdown
+from orchestration.raw.freshness import arrival_metadata
 from orchestration.resources import LandingZoneResource, WarehouseResource
 
 
@@ -25,7 +27,17 @@ def _metadata(report: SourceLoadReport, table_rows: int) -> dict[str, dg.Metadat
         "unknown_enum_values": dg.MetadataValue.json(report.unknown_values),
         "problem_files": dg.MetadataValue.md("\n".join(problems) or "none"),
         "dagster/row_count": dg.MetadataValue.int(table_rows),
+        ROWS_NEW_KEY: dg.MetadataValue.int(report.total("rows_loaded")),
     }
+
+
+def _newest_rows_query(source: str) -> str:
+    """The rows of the newest load, in file order, with the contract's columns."""
+    columns = ", ".join(f'"{c}"' for c in SOURCES[source].columns)
+    return (
+        f"select {columns}, _file_path from {raw_table(source)} "
+        "order by _loaded_at desc, _file_path, _line_number"
+    )
 
 
 def build_raw_asset(source: str) -> dg.AssetsDefinition:
@@ -47,15 +59,20 @@ def build_raw_asset(source: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         landing: LandingZoneResource,
     ) -> dg.MaterializeResult:
+        landing_dir = Path(landing.landing_dir)
         with warehouse.connect() as con:
-            report = load_source(
-                con, source, Path(landing.landing_dir), landing.timezone_for(source)
-            )
+            report = load_source(con, source, landing_dir, landing.timezone_for(source))
             (table_rows,) = con.execute(f"select count(*) from {raw_table(source)}").fetchone()
+            metadata = _metadata(report, table_rows)
+            metadata[PREVIEW_KEY] = dg.MetadataValue.md(
+                preview_markdown(con, _newest_rows_query(source))
+            )
+            # When the newest file arrived: what the freshness check compares with the cadence.
+            metadata |= arrival_metadata(con, source, landing_dir)
         for f in report.files:
             if f.status in (FileStatus.FAILED, FileStatus.REJECTED):
                 context.log.warning(f"{f.file_path}: {f.status}: {f.message}")
-        return dg.MaterializeResult(metadata=_metadata(report, table_rows))
+        return dg.MaterializeResult(metadata=metadata)
 
     return _raw_source
 

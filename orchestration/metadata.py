@@ -1,0 +1,109 @@
+"""Metadata every asset shows in the Dagster UI: row count, rows new in this run, a preview.
+
+Shared by the raw, dbt and text analytics assets. Each helper takes an open DuckDB connection:
+open it only while nothing else writes the file (never while dbt runs).
+
+Preview cells are personal-data masked (``text_analytics.pii``: phones, e-mails, ID and bank
+card numbers become placeholders) before they are truncated, because the preview is stored in
+Dagster's run history, which is not the warehouse and is not access-controlled like it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from text_analytics.pii import mask_pii
+
+#: Metadata keys (``dagster/row_count`` is the one the UI charts and shows in the catalog).
+ROW_COUNT_KEY = "dagster/row_count"
+ROWS_NEW_KEY = "rows_new"
+PREVIEW_KEY = "preview"
+
+PREVIEW_ROWS = 5
+#: Longest cell shown in a preview; longer texts end in an ellipsis.
+PREVIEW_MAX_CHARS = 40
+
+
+def quote_relation(schema: str, name: str) -> str:
+    """``"schema"."name"``, safe for keywords such as ``order``."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether a table or view ``schema.name`` exists in the connected database."""
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    """``select count(*)`` of a (quoted) relation."""
+    row = con.execute(f"select count(*) from {relation}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_rows_if_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> int | None:
+    """The row count of ``schema.name``, or None when it does not exist (yet)."""
+    if not relation_exists(con, schema, name):
+        return None
+    return count_rows(con, quote_relation(schema, name))
+
+
+def format_cell(value: Any, max_chars: int = PREVIEW_MAX_CHARS) -> str:
+    """One preview cell: masked, on one line, at most ``max_chars`` characters, `|` escaped."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    text, _ = mask_pii(text)
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def rows_to_markdown(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], max_chars: int = PREVIEW_MAX_CHARS
+) -> str:
+    """A markdown table of ``rows`` (``columns`` as header); "no rows" when empty."""
+    if not rows:
+        return "no rows"
+    header = "| " + " | ".join(format_cell(c, max_chars) for c in columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in columns) + "|"
+    body = ["| " + " | ".join(format_cell(v, max_chars) for v in row) + " |" for row in rows]
+    return "\n".join([header, rule, *body])
+
+
+def preview_markdown(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    limit: int = PREVIEW_ROWS,
+    max_chars: int = PREVIEW_MAX_CHARS,
+) -> str:
+    """The first ``limit`` rows of ``query`` (a select statement, in its own order, without a
+    ``limit`` of its own) as a markdown table."""
+    result = con.execute(f"{query} limit {int(limit)}")
+    columns = [d[0] for d in result.description]
+    return rows_to_markdown(columns, result.fetchall(), max_chars)
+
+
+def table_metadata(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    rows_before: int | None,
+    preview_query: str | None = None,
+) -> dict[str, dg.MetadataValue]:
+    """Row count, rows new since ``rows_before`` (None: the table did not exist, so every row
+    is new) and a preview (``preview_query``, default: the relation's first rows)."""
+    rows = count_rows(con, relation)
+    return {
+        ROW_COUNT_KEY: dg.MetadataValue.int(rows),
+        ROWS_NEW_KEY: dg.MetadataValue.int(rows - (rows_before or 0)),
+        PREVIEW_KEY: dg.MetadataValue.md(
+            preview_markdown(con, preview_query or f"select * from {relation}")
+        ),
+    }
