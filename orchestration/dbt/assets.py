@@ -1,19 +1,80 @@
-"""Every dbt model as a Dagster asset; dbt tests become asset checks."""
+"""Every dbt model as a Dagster asset; dbt tests become asset checks.
 
+Each materialized model also reports its row count, the rows new in this run (count after dbt
+minus count before it) and a preview (``orchestration.metadata``). DuckDB allows a single
+writer and dbt holds the file while it runs, so the counts before are taken before dbt starts
+and everything else after it has exited: the step buffers dbt's events, enriches the
+materializations, then yields them all (test results, as asset checks, included).
+"""
+
+import json
 import os
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt.project import dbt_project, ensure_manifest
 from orchestration.dbt.translator import VocDbtTranslator
+from orchestration.metadata import count_rows_if_exists, quote_relation, table_metadata
 from orchestration.resources import WarehouseResource
 
 ensure_manifest()
 
+#: (schema, table) of a dbt node in the warehouse.
+Relation = tuple[str, str]
+
+
+def _relations_by_key(manifest: Mapping[str, Any]) -> dict[dg.AssetKey, Relation]:
+    """Where each dbt model, seed or snapshot lives, by asset key; ephemeral models have no
+    relation and are left out."""
+    translator = VocDbtTranslator()
+    relations = {}
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] not in ("model", "seed", "snapshot"):
+            continue
+        if node.get("config", {}).get("materialized") == "ephemeral":
+            continue
+        key = translator.get_asset_spec(manifest, unique_id, dbt_project).key
+        relations[key] = (node["schema"], node.get("alias") or node["name"])
+    return relations
+
+
+def _event_asset_key(context: dg.AssetExecutionContext, event: Any) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    if isinstance(event, dg.AssetMaterialization):
+        return event.asset_key
+    return None
+
+
+def _with_table_metadata(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    events: list[Any],
+    relations: Mapping[dg.AssetKey, Relation],
+    counts_before: Mapping[dg.AssetKey, int | None],
+) -> Iterator[Any]:
+    """``events`` with row count, new rows and preview added to each materialization."""
+    with warehouse.connect() as con:
+        for event in events:
+            key = _event_asset_key(context, event)
+            if key not in relations:
+                yield event
+                continue
+            try:
+                extra = table_metadata(con, quote_relation(*relations[key]), counts_before[key])
+            except Exception as exc:  # metadata is a courtesy: never lose a materialization
+                context.log.warning(f"no table metadata for {key.to_user_string()}: {exc}")
+                yield event
+                continue
+            yield event.with_metadata({**event.metadata, **extra})
+
 
 def _build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
     """The dbt nodes matched by ``select``, built with one ``dbt build`` per run."""
+    relations_by_key = _relations_by_key(json.loads(dbt_project.manifest_path.read_text()))
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
@@ -30,7 +91,22 @@ def _build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
         # `voc run --full-refresh` rebuilds incremental models from scratch (needed after a
         # model change that alters their columns: they are configured to fail, not drift).
         full_refresh = ["--full-refresh"] if os.environ.get("VOC_DBT_FULL_REFRESH") == "1" else []
-        yield from dbt.cli(["build", *full_refresh], context=context).stream()
+        relations = {
+            k: relations_by_key[k] for k in context.selected_asset_keys if k in relations_by_key
+        }
+        with warehouse.connect() as con:  # closed before dbt opens the file
+            before = {k: count_rows_if_exists(con, *rel) for k, rel in relations.items()}
+
+        events: list[Any] = []
+        failure: Exception | None = None
+        try:
+            for event in dbt.cli(["build", *full_refresh], context=context).stream():
+                events.append(event)
+        except Exception as exc:  # dbt failed: still report what it did build, then fail
+            failure = exc
+        yield from _with_table_metadata(context, warehouse, events, relations, before)
+        if failure is not None:
+            raise failure
 
     return _assets
 
