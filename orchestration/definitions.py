@@ -9,6 +9,7 @@ from orchestration.dbt.project import dbt_cli
 from orchestration.jobs import refresh_job
 from orchestration.quality.checks import quality_checks
 from orchestration.raw.assets import raw_assets
+from orchestration.raw.freshness import freshness_checks, freshness_sensor
 from orchestration.raw.sensors import landing_files_sensor
 from orchestration.resources import default_resources
 from orchestration.schedules import nightly_refresh_schedule
@@ -23,10 +24,10 @@ defs = dg.Definitions(
         dbt_mart_assets,
         serving_marts,
     ],
-    asset_checks=quality_checks,
+    asset_checks=[*quality_checks, *freshness_checks],
     jobs=[refresh_job],
     schedules=[nightly_refresh_schedule],
-    sensors=[landing_files_sensor],
+    sensors=[landing_files_sensor, freshness_sensor],
     resources={**default_resources(), "dbt": dbt_cli()},
     # Every step writes the one DuckDB file, which allows a single writer: run steps in order.
     executor=dg.in_process_executor,

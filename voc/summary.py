@@ -61,3 +61,11 @@ def print_summary(settings: Settings) -> None:
         "con.sql('select * from raw._quarantine limit 20').show()\"\n"
         "  make test       the test suite\n"
     )
+    if settings.serving_path.exists():
+        print(
+            f"BI tools: open the serving copy read-only, {settings.serving_path}\n"
+            f"  (Parquet files per mart in {settings.marts_parquet_dir}/):\n"
+            '  .venv/bin/python -c "import duckdb; duckdb.connect('
+            f"'{settings.serving_path}', read_only=True)"
+            ".sql('select * from marts.mart_experience_monthly').show()\"\n"
+        )

@@ -74,14 +74,19 @@ def build_layer_check(layer: str) -> dg.AssetChecksDefinition:
         for suite, (key, check) in SUITE_TARGETS[layer].items()
     ]
 
-    @dg.multi_asset_check(specs=specs, name=f"quality_{layer}")
+    # Subsettable: a run of one source and what depends on it (the landing sensor) selects
+    # only the checks of the assets it materialises.
+    @dg.multi_asset_check(specs=specs, name=f"quality_{layer}", can_subset=True)
     def _layer_check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         from quality.suites import default_docs_dir, run_layer_checks
 
         with warehouse.connect() as con:
             outcomes = run_layer_checks(con, layer, docs_dir=default_docs_dir())
         context.log.info(f"{layer}: {len(outcomes)} expectations evaluated")
-        yield from _results(layer, outcomes)
+        selected = context.selected_asset_check_keys
+        for result in _results(layer, outcomes):
+            if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
+                yield result
 
     return _layer_check
 

@@ -1,16 +1,47 @@
-"""Text analytics in the pipeline (group ``text_analytics``): score new feedback only."""
+"""Text analytics in the pipeline (group ``text_analytics``): score new feedback only, or
+rescore the days of a partition range (a backfill)."""
+
+from datetime import timedelta
 
 import dagster as dg
 
+from orchestration.metadata import count_rows_if_exists, table_metadata
 from orchestration.resources import WarehouseResource
-from orchestration.text_analytics.scoring import SCORES, TOPIC_SCORES, score_pending
+from orchestration.text_analytics.scoring import (
+    SCORES,
+    TOPIC_SCORES,
+    RescoreWindow,
+    score_pending,
+)
+from voc.settings import get_settings
 
 SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_scores"])
 TOPIC_SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_topic_scores"])
 UNIFIED_FEEDBACK_KEY = dg.AssetKey(["intermediate", "int_feedback_unioned"])
+TABLES = (SCORES, TOPIC_SCORES)
+
+#: Feedback days in the business time zone. A backfill over a range of them rescores that
+#: period in one run; runs without a partition (schedule, sensor, `voc run`) score whatever is
+#: pending, whatever its day.
+FEEDBACK_DAYS = dg.DailyPartitionsDefinition(
+    start_date=get_settings().partitions_start_date,
+    timezone=get_settings().business_timezone,
+    end_offset=1,  # today's feedback is a partition too
+)
+
+
+def rescore_window(context: dg.AssetExecutionContext) -> RescoreWindow | None:
+    """The days a partitioned run (or a single-run backfill) rescores; None otherwise."""
+    if not context.has_partition_key and not context.has_partition_key_range:
+        return None
+    window = context.partition_time_window
+    last = window.end - timedelta(days=1)
+    return RescoreWindow(window.start.date(), last.date(), get_settings().business_timezone)
 
 
 @dg.multi_asset(
+    partitions_def=FEEDBACK_DAYS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     specs=[
         dg.AssetSpec(
             SCORES_KEY,
@@ -38,9 +69,12 @@ UNIFIED_FEEDBACK_KEY = dg.AssetKey(["intermediate", "int_feedback_unioned"])
 def feedback_text_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Scores only items not yet scored for the current model version and text."""
     with warehouse.connect() as con:
-        report = score_pending(con)
-        scores_rows = con.execute(f"select count(*) from {SCORES}").fetchone()[0]
-        topic_rows = con.execute(f"select count(*) from {TOPIC_SCORES}").fetchone()[0]
+        before = {table: count_rows_if_exists(con, *table.split(".")) for table in TABLES}
+        window = rescore_window(context)
+        if window is not None:
+            context.log.info(f"rescoring feedback of {window.first} to {window.last}")
+        report = score_pending(con, rescore=window)
+        tables = {table: table_metadata(con, table, before[table]) for table in TABLES}
     context.log.info(
         f"scored {report.scored:,} of {report.pending:,} pending texts "
         f"({report.texts_per_second:,.0f} texts/s), model {report.model_version}"
@@ -53,10 +87,10 @@ def feedback_text_scores(context: dg.AssetExecutionContext, warehouse: Warehouse
             "texts_per_second": round(report.texts_per_second, 1),
             "characters_scored": report.characters,
             "new_rows_by_label": dict(report.labels),
-            "dagster/row_count": scores_rows,
+            **tables[SCORES],
         },
     )
     yield dg.MaterializeResult(
         asset_key=TOPIC_SCORES_KEY,
-        metadata={"rows_written": report.topic_rows, "dagster/row_count": topic_rows},
+        metadata={"rows_written": report.topic_rows, **tables[TOPIC_SCORES]},
     )

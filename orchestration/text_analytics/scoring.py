@@ -5,6 +5,10 @@ current model version and its current text (a correction that changes the text i
 a new model version rescores everything). Works through the pending items in batches, so
 memory stays bounded whatever the history, and replaces an item's rows in one transaction
 per batch, so a run killed halfway loses at most one batch of work and leaves no half rows.
+
+With a ``rescore`` window (first and last business day), every item created on those days
+is scored again whatever its current scores: a backfill after a model or cleaning change
+that should reach one month without rescoring all history.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from multiprocessing.pool import Pool
 
 import duckdb
@@ -80,8 +85,30 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-def _collect_pending(con: duckdb.DuckDBPyConnection, model_version: str) -> int:
+#: A business day, like the marts' calendar: ``created_at`` is UTC, the day is local.
+def _business_day(column: str) -> str:
+    return f"cast(timezone(?, timezone('UTC', {column})) as date)"
+
+
+@dataclass(frozen=True)
+class RescoreWindow:
+    """Business days whose feedback is scored again: ``first`` to ``last``, inclusive."""
+
+    first: date
+    last: date
+    timezone: str
+
+
+def _collect_pending(
+    con: duckdb.DuckDBPyConnection, model_version: str, rescore: RescoreWindow | None
+) -> int:
     """Put the items to score in a temp table, numbered for batching; return how many."""
+    if rescore is None:
+        where = "s.feedback_id is null"
+        params: list = [model_version]
+    else:
+        where = f"{_business_day('f.created_at')} between ? and ?"
+        params = [model_version, rescore.timezone, rescore.first, rescore.last]
     con.execute(
         f"""
         create or replace temp table _pending_feedback as
@@ -95,9 +122,9 @@ def _collect_pending(con: duckdb.DuckDBPyConnection, model_version: str) -> int:
             on s.feedback_id = f.feedback_id
             and s.model_version = ?
             and s.text_hash = md5(coalesce(f.feedback_text, ''))
-        where s.feedback_id is null
+        where {where}
         """,
-        [model_version],
+        params,
     )
     return con.execute("select count(*) from _pending_feedback").fetchone()[0]
 
@@ -194,8 +221,10 @@ def score_pending(
     batch_size: int = 50_000,
     processes: int = 2,
     chunk_size: int = 2_000,
+    rescore: RescoreWindow | None = None,
 ) -> ScoringReport:
-    """Score every pending feedback item; see the module docstring.
+    """Score every pending feedback item (or every item of ``rescore``'s days); see the
+    module docstring.
 
     ``batch_size`` items are read, scored and written at a time (bounded memory); within a
     batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than one chunk
@@ -203,7 +232,7 @@ def score_pending(
     """
     ensure_tables(con)
     report = ScoringReport(model_version)
-    report.pending = _collect_pending(con, model_version)
+    report.pending = _collect_pending(con, model_version, rescore)
     started = time.perf_counter()
     with _worker_pool(processes if report.pending > chunk_size else 1) as pool:
         for first in range(1, report.pending + 1, batch_size):

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from tests.pipeline import pipeline_resources
 from voc.generate import generate
 
 SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
@@ -26,17 +27,10 @@ def run_all(
 ) -> dg.ExecuteInProcessResult:
     """Materialise every asset of the code location against these paths, in-process."""
     from orchestration.definitions import defs
-    from orchestration.resources import LandingZoneResource, WarehouseResource
 
-    resources = {
-        "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
-        "landing": LandingZoneResource(
-            landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
-        ),
-    }
     return dg.materialize(
         [*defs.assets, *defs.asset_checks],
-        resources={**defs.resources, **resources},
+        resources={**defs.resources, **pipeline_resources(landing, warehouse)},
         raise_on_error=raise_on_error,
     )
 

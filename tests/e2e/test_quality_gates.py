@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 
 from tests.e2e.conftest import PipelineRun, run_all
+from tests.pipeline import serving_path
 
 
 def test_error_in_raw_blocks_staging_and_marts(pipeline_run: PipelineRun, tmp_path: Path) -> None:
@@ -16,6 +17,8 @@ def test_error_in_raw_blocks_staging_and_marts(pipeline_run: PipelineRun, tmp_pa
     shutil.copytree(pipeline_run.landing, landing)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(pipeline_run.warehouse, warehouse)
+    shutil.copy(serving_path(pipeline_run.warehouse), serving_path(warehouse))
+    last_good_copy = serving_path(warehouse).read_bytes()
     with duckdb.connect(str(warehouse)) as con:
         before = con.execute("select count(*) from marts.fct_feedback").fetchone()[0]
         # Bad data that got past the loader (a bug, a hand edit): an unknown survey type.
@@ -50,6 +53,9 @@ def test_error_in_raw_blocks_staging_and_marts(pipeline_run: PipelineRun, tmp_pa
     assert "raw/social" in materialized  # landing still happened
     assert "staging/stg_survey" not in materialized
     assert "marts/fct_feedback" not in materialized
+    # BI keeps the last good serving copy: a blocked run publishes nothing.
+    assert "serving/marts" not in materialized
+    assert serving_path(warehouse).read_bytes() == last_good_copy
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_feedback").fetchone()[0] == before
         stored = con.execute(

@@ -1,0 +1,196 @@
+"""The nightly schedule, the landing sensor and the one-writer rule, run in-process on real
+files (the hand-written landing fixture) against a real DuckDB file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.raw.sensors import LandingCursor, evaluate_landing, landing_files_sensor
+from orchestration.schedules import nightly_refresh_schedule
+from tests.landing_fixture import write_landing
+from tests.pipeline import pipeline_defs, serving_path
+from voc.settings import PROJECT_ROOT
+
+NEW_SURVEY = (
+    "response_id,customer_id,survey_type,score,submitted_at,comment\n"
+    "R-SENSOR-1,C001,nps,9,2026-05-20 10:00:00,物流很快，客服很耐心\n"
+)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    landing: Path
+    warehouse: Path
+    result: dg.ExecuteInProcessResult
+
+
+def count(path: Path, table: str) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Refreshed:
+    """The nightly schedule's tick, and the run it asks for, on the landing fixture."""
+    root = tmp_path_factory.mktemp("nightly")
+    landing = write_landing(root)
+    warehouse = root / "warehouse.duckdb"
+    defs = pipeline_defs(landing, warehouse)
+    tick_time = datetime(2026, 5, 21, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with dg.build_schedule_context(scheduled_execution_time=tick_time) as context:
+        tick = nightly_refresh_schedule.evaluate_tick(context)
+    (request,) = tick.run_requests
+    assert request.tags["voc/trigger"] == "nightly_refresh"
+    job = defs.resolve_job_def(nightly_refresh_schedule.job_name)
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), tags=request.tags, raise_on_error=False
+    )
+    return Refreshed(landing, warehouse, result)
+
+
+def test_nightly_schedule_is_2am_shanghai_and_on() -> None:
+    assert nightly_refresh_schedule.cron_schedule == "0 2 * * *"
+    assert nightly_refresh_schedule.execution_timezone == "Asia/Shanghai"
+    assert nightly_refresh_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert nightly_refresh_schedule.job_name == "refresh"
+
+
+def test_nightly_run_refreshes_everything_and_publishes(refreshed: Refreshed) -> None:
+    assert refreshed.result.success
+    materialized = {
+        e.materialization.asset_key.to_user_string()
+        for e in refreshed.result.get_asset_materialization_events()
+    }
+    assert {
+        "raw/survey",
+        "staging/stg_survey",
+        "marts/fct_feedback",
+        "serving/marts",
+    } <= materialized
+    served = serving_path(refreshed.warehouse)
+    assert count(served, "marts.fct_feedback") == count(refreshed.warehouse, "marts.fct_feedback")
+
+
+def test_sensor_waits_for_a_growing_file_then_runs_its_source_and_downstream(
+    refreshed: Refreshed, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(refreshed.landing, landing)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(refreshed.warehouse, warehouse)
+    defs = pipeline_defs(landing, warehouse)
+    sensor_resources = {"landing": defs.resources["landing"]}
+
+    def tick(cursor: str | None):
+        with dg.build_sensor_context(
+            cursor=cursor, definitions=defs, resources=sensor_resources
+        ) as context:
+            return landing_files_sensor.evaluate_tick(context)
+
+    # Everything already there is requested once (the loader skips what it has loaded).
+    first = tick(None)
+    assert not first.run_requests and "wait for the next tick" in first.skip_message
+    settled = tick(first.cursor)
+    assert len(settled.run_requests) == 1
+    cursor = settled.cursor
+    assert tick(cursor).skip_message == "no new files"
+
+    # A file being written: seen, grows, then stays the same for one tick.
+    new_file = landing / "survey" / "2026-05-20_survey.csv"
+    new_file.write_text(NEW_SURVEY.splitlines(keepends=True)[0], encoding="utf-8")
+    seen = tick(cursor)
+    assert not seen.run_requests
+    with new_file.open("a", encoding="utf-8") as f:
+        f.write(NEW_SURVEY.splitlines(keepends=True)[1])
+    growing = tick(seen.cursor)
+    assert not growing.run_requests, "a file whose size changed must wait"
+    ready = tick(growing.cursor)
+    (request,) = ready.run_requests
+    assert request.tags["voc/sources"] == "survey"
+    selected = {k.to_user_string() for k in request.asset_selection}
+    assert {"raw/survey", "staging/stg_survey", "marts/fct_feedback", "serving/marts"} <= selected
+    assert "raw/order" not in selected and "staging/stg_order" not in selected
+
+    before = count(warehouse, "raw.survey")
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        asset_selection=list(request.asset_selection),
+        tags=request.tags,
+    )
+    assert result.success
+    assert count(warehouse, "raw.survey") == before + 1
+    with duckdb.connect(str(serving_path(warehouse)), read_only=True) as con:
+        served = con.execute(
+            "select count(*) from marts.fct_feedback where source_record_id = 'R-SENSOR-1'"
+        ).fetchone()[0]
+    assert served == 1
+    assert tick(ready.cursor).skip_message == "no new files"
+
+
+def test_landing_cursor_forgets_removed_files_and_sees_replacements() -> None:
+    cursor = LandingCursor(requested={"survey/a.csv": (10, 1), "survey/b.csv": (5, 1)})
+    tick = evaluate_landing({"survey/a.csv": (12, 2)}, cursor)
+    # b.csv is gone; a.csv changed and waits one tick before it is requested again.
+    assert tick.cursor.requested == {"survey/a.csv": (10, 1)}
+    assert tick.waiting == {"survey/a.csv": (12, 2)} and not tick.ready
+    again = evaluate_landing({"survey/a.csv": (12, 2)}, tick.cursor)
+    assert again.ready == {"survey/a.csv": (12, 2)} and again.sources == ["survey"]
+    assert again.cursor.requested == {"survey/a.csv": (12, 2)}
+    assert LandingCursor.parse(again.cursor.dump()) == again.cursor
+
+
+def test_one_writing_run_at_a_time(tmp_path: Path) -> None:
+    """dagster.yaml: runs queue, one at a time, and refresh runs carry the writer tag."""
+    (tmp_path / "dagster.yaml").symlink_to(PROJECT_ROOT / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        coordinator = instance.run_coordinator
+        assert type(coordinator).__name__ == "QueuedRunCoordinator"
+        assert coordinator.get_run_queue_config().max_concurrent_runs == 1
+        limits = coordinator.get_run_queue_config().tag_concurrency_limits
+        assert {"key": "voc/writes_warehouse", "limit": 1} in limits
+    finally:
+        instance.dispose()
+    from orchestration.definitions import defs
+
+    assert defs.resolve_job_def("refresh").tags["voc/writes_warehouse"] == "true"
+
+
+HOLD_LOCK = (
+    "import sys, time, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "print('locked', flush=True)\n"
+    "time.sleep(float(sys.argv[2]))\n"
+    "con.close()\n"
+)
+
+
+def test_a_locked_warehouse_is_waited_for_not_failed(landing: Path, tmp_path: Path) -> None:
+    """Another process (a BI tool, a second run) holds the file: the step backs off and
+    succeeds once the lock is released."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(warehouse), "4"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    defs = pipeline_defs(landing, warehouse)
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, asset_selection=[dg.AssetKey(["raw", "survey"])]
+        )
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    holder.wait(timeout=30)
+    assert result.success
+    assert count(warehouse, "raw.survey") > 0
+    assert any("Could not set lock" in m and "trying again" in m for m in messages), messages[-5:]
