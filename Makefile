@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install demo test dev docs quality-docs bench lint clean
+.PHONY: help install demo test dev docs quality-docs bench bench-smoke lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,10 +54,16 @@ quality-docs:  ## open the Great Expectations Data Docs of the last runs
 	echo "GX Data Docs: file://$$docs"; \
 	(command -v xdg-open >/dev/null && xdg-open "$$docs" >/dev/null 2>&1 &) || true
 
-bench: install  ## benchmarks: text scoring speed and accuracy (100,000 texts), printed
+bench: install  ## benchmarks: end to end at 100k and 1M items, +1% refresh, text scoring, fake reviews
 	$(UV) sync --frozen --group bench --python $(PYTHON)
-	$(BIN)/python -m bench.text_bench 100000
-	$(BIN)/python -m bench.fake_review_bench
+	@mkdir -p bench/results
+	$(BIN)/python -m bench.e2e_bench --scale 100k --scale 1M --json bench/results/e2e_100k_1M.json
+	set -o pipefail; $(BIN)/python -m bench.text_bench 100000 | tee bench/results/text_bench.json
+	-$(BIN)/python -m bench.fake_review_bench --json bench/results/fake_review.json
+	$(BIN)/python -m bench.report
+
+bench-smoke: install  ## the end-to-end benchmark at 10k items (CI: keeps it working; fails if a stage fails)
+	$(BIN)/python -m bench.e2e_bench --scale 10k --no-refresh --json bench/results/smoke/e2e_10k.json
 
 lint: install  ## ruff and sqlfluff (also run by the test suite)
 	$(BIN)/ruff check .
