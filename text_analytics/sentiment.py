@@ -49,11 +49,12 @@ INQUIRY_WORDS = frozenset(
         "查一下",
     }
 )
-#: A text (or clause) without any lexicon word has its logit halved: the corpus model reads
-#: sentiment into neutral statements ("我昨天下的单"), and polar texts nearly always contain an
-#: opinion word. An inquiry without one is damped further. Signs never change, only how far
-#: from the neutral band a score lands. Changing these needs ``model.PIPELINE_REVISION`` bumped.
-NO_LEXICON_DAMPING = 0.5
+#: A text (or clause) without any lexicon word has its logit damped (times 0.4): the corpus
+#: model reads sentiment into neutral statements ("我昨天下的单"), and polar texts nearly always
+#: contain an opinion word. An inquiry without one is damped further. Signs never change, only
+#: how far from the neutral band a score lands. Changing these needs
+#: ``model.PIPELINE_REVISION`` bumped.
+NO_LEXICON_DAMPING = 0.4
 INQUIRY_DAMPING = 0.25
 
 
