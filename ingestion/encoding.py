@@ -11,6 +11,7 @@ table is scattered over rare ones.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 UTF8 = "utf-8"
@@ -20,6 +21,8 @@ BIG5 = "big5"
 
 # The sample looked at when scoring candidates: enough text to decide, cheap on large files.
 _SAMPLE_BYTES = 256 * 1024
+#: An undecodable byte, as ``surrogateescape`` leaves it: a lone surrogate U+DC80-U+DCFF.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def decode(data: bytes, codec: str) -> str:
 
 def has_undecodable(text: str) -> bool:
     """True when ``text`` holds bytes that did not decode (lone surrogates)."""
-    return any("\udc80" <= c <= "\udcff" for c in text)
+    return _UNDECODABLE.search(text) is not None
 
 
 def printable(text: str) -> str:

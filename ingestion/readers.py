@@ -8,6 +8,7 @@ than dropped. Values come out as text (``None`` for JSON null); typing is dbt's 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -41,6 +42,7 @@ class ParsedFile:
     records: list[RawRecord]
 
 
+@functools.lru_cache(maxsize=4096)  # called for every key of every JSON record
 def normalise_column(name: str) -> str:
     """``" Response ID"`` -> ``"response_id"``: exports differ in case, spaces and BOMs."""
     cleaned = name.replace("\ufeff", "").strip().lower()
