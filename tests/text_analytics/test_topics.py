@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingestion.contracts import TOPICS
 from text_analytics import analyse_text
 from text_analytics.topics import topic_keywords
@@ -60,3 +62,66 @@ def test_traditional_text_gets_topics_too() -> None:
 def test_lexicon_uses_contract_topics() -> None:
     used = {t for topics in topic_keywords().values() for t in topics}
     assert used == set(TOPICS) - {"other"}
+
+
+PRODUCT_QUALITY_MENTIONS = [
+    "用了三天就坏了",
+    "开箱就是坏的",
+    "衣服洗了一次就掉色",
+    "毛衣穿了两次就起球了",
+    "拆开有一股刺鼻的味道",
+    "热水器用了半年就漏水",
+    "鞋子开胶了",
+    "裤子线头很多，走线歪歪扭扭",
+    "杯子有裂缝",
+    "收到的是假货，根本不是正品",
+    "这个锅很耐用，用了两年还跟新的一样",
+    "面料摸起来很舒服，质感不错",
+    "屏幕有划痕",
+    "手机经常死机发烫",
+    "桌子有点晃，螺丝松动",
+    "做工很粗糙",
+    "洗了以后缩水严重",
+    "充电器用了一周就充不进电了",
+    "吹风机冒烟了",
+    "货品是二手翻新的",
+    "鞋底磨损很快，不耐穿",
+    "镜子边缘有个缺口",
+    "沙发皮面开裂了",
+    "牛奶已经变质结块了",
+]
+
+NOT_PRODUCT_QUALITY = [
+    "快递员态度很好",
+    "客服回复很及时",
+    "价格有点贵",
+    "房间很干净",
+    "app老是闪退",
+    "退款很快就到账了",
+    "这家店环境不错",
+    "物流三天就到了",
+    "服务员很热情",
+    "排队排了一个小时",
+    "订单一直显示待发货",
+    "优惠券用不了",
+    "我的心情坏透了",
+    "他是个坏人",
+    "充值以后账号登录不了",
+    "付款的时候页面卡住了",
+    "门店停车不方便",
+]
+
+
+@pytest.mark.parametrize("text", PRODUCT_QUALITY_MENTIONS)
+def test_product_quality_is_found(text: str) -> None:
+    assert "product_quality" in _topics(text)
+
+
+@pytest.mark.parametrize("text", NOT_PRODUCT_QUALITY)
+def test_product_quality_is_not_over_tagged(text: str) -> None:
+    assert "product_quality" not in _topics(text)
+
+
+def test_product_faults_are_negative() -> None:
+    for text in ("用了三天就坏了", "鞋子开胶了", "吹风机冒烟了", "做工很粗糙"):
+        assert _topics(text)["product_quality"] == "negative", text
