@@ -53,14 +53,28 @@ class _TokenTopics(dict[str, tuple[str, ...]]):
         if found is None:
             found = ()
             if len(token) >= 3:
+                # the token's substrings of two characters up to the longest keyword, looked up
+                # (rather than every keyword searched in the token), in keyword-file order
+                order = _keyword_order()
+                longest = min(len(token), max(map(len, order), default=0))
+                inner = {
+                    token[i : i + n]
+                    for n in range(2, longest + 1)
+                    for i in range(len(token) - n + 1)
+                }
                 topics: list[str] = []
-                for word, word_topics in keywords.items():
-                    if len(word) >= 2 and word in token:
-                        topics.extend(t for t in word_topics if t not in topics)
+                for word in sorted(inner.intersection(order), key=order.__getitem__):
+                    topics.extend(t for t in keywords[word] if t not in topics)
                 found = tuple(topics)
         if len(self) < 500_000:
             self[token] = found
         return found
+
+
+@lru_cache(maxsize=1)
+def _keyword_order() -> dict[str, int]:
+    """Position of each keyword of two characters or more in ``topic_keywords``."""
+    return {word: i for i, word in enumerate(topic_keywords()) if len(word) >= 2}
 
 
 _token_topics = _TokenTopics()
