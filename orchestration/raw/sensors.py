@@ -3,7 +3,9 @@
 A file is requested once its size and modification time are the same on two consecutive
 ticks, so a file still being written waits for the next tick. The cursor remembers what was
 requested (path -> size and mtime) and what is waiting; a file replaced under the same name
-counts as new again. The loader itself recognises files by their content hash, so a file
+counts as new again. On its first tick the sensor counts the files the warehouse's manifest
+already holds (same path and size) as requested, so switching it on over a loaded landing
+folder starts no run. The loader itself recognises files by their content hash, so a file
 requested twice is still loaded once.
 """
 
@@ -15,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from ingestion.contracts import SOURCES
 from ingestion.loader import landing_files
+from ingestion.raw_store import MANIFEST_TABLE
 from orchestration.jobs import refresh_job
-from orchestration.resources import LandingZoneResource
+from orchestration.resources import LandingZoneResource, WarehouseResource
 from voc.settings import get_settings
 
 #: (size in bytes, modification time in ns): what "unchanged since the last tick" compares.
@@ -82,6 +86,24 @@ def evaluate_landing(current: dict[str, Signature], cursor: LandingCursor) -> La
     return LandingTick(ready, waiting, LandingCursor(requested=requested, pending=waiting))
 
 
+def already_loaded(warehouse_path: Path, current: dict[str, Signature]) -> LandingCursor:
+    """A first cursor: the files of ``current`` that the manifest holds with the same size.
+
+    Best effort: when the warehouse does not exist yet or a run holds it, nothing counts as
+    loaded, and the first run simply finds every file already there (the loader skips them).
+    """
+    if not warehouse_path.exists():
+        return LandingCursor()
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            loaded = set(
+                con.execute(f"select file_path, file_bytes from {MANIFEST_TABLE}").fetchall()
+            )
+    except duckdb.Error:
+        return LandingCursor()
+    return LandingCursor(requested={p: sig for p, sig in current.items() if (p, sig[0]) in loaded})
+
+
 def _run_key(ready: dict[str, Signature]) -> str:
     digest = hashlib.sha256(json.dumps(sorted(ready.items())).encode()).hexdigest()
     return f"landing-{digest[:16]}"
@@ -98,10 +120,18 @@ def build_landing_sensor() -> dg.SensorDefinition:
             "everything downstream. Files still being written wait for the next tick."
         ),
     )
-    def landing_files_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource):
-        tick = evaluate_landing(
-            scan_landing(Path(landing.landing_dir)), LandingCursor.parse(context.cursor)
+    def landing_files_sensor(
+        context: dg.SensorEvaluationContext,
+        landing: LandingZoneResource,
+        warehouse: WarehouseResource,
+    ):
+        current = scan_landing(Path(landing.landing_dir))
+        cursor = (
+            LandingCursor.parse(context.cursor)
+            if context.cursor
+            else already_loaded(Path(warehouse.duckdb_path), current)
         )
+        tick = evaluate_landing(current, cursor)
         context.update_cursor(tick.cursor.dump())
         if not tick.ready:
             return dg.SkipReason(

@@ -157,17 +157,9 @@ def voc_run_env(landing: Path, warehouse: Path, home: Path) -> dict[str, str]:
 VOC = str(Path(sys.executable).with_name("voc"))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("step", "delay"), [("dbt_staging_and_intermediate", 6.0), ("feedback_text_scores", 2.0)]
-)
-def test_run_killed_midway_reruns_to_the_same_state(
-    pipeline_run: PipelineRun, tmp_path: Path, step: str, delay: float
-) -> None:
-    """SIGKILL to the whole run (Dagster, dbt, the scoring workers) in the middle of a step;
-    `voc run` again ends with the same tables as the uninterrupted run."""
-    warehouse = tmp_path / "warehouse.duckdb"
-    env = voc_run_env(pipeline_run.landing, warehouse, tmp_path / "dagster_home")
+def start_and_kill(env: dict[str, str], step: str, delay: float) -> None:
+    """`voc run`, killed with SIGKILL (the whole process group: Dagster, dbt, the scoring
+    workers) ``delay`` seconds into ``step``."""
     run = subprocess.Popen(
         [VOC, "run"],
         env=env,
@@ -184,11 +176,23 @@ def test_run_killed_midway_reruns_to_the_same_state(
                 break
         else:
             pytest.fail(f"the run ended before step {step} started")
-        assert run.poll() is None, "the run finished before it could be killed"
+        assert run.poll() is None, f"the run finished before it could be killed in {step}"
     finally:
         os.killpg(run.pid, signal.SIGKILL)
         run.wait(timeout=60)
     assert run.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_runs_killed_midway_rerun_to_the_same_state(
+    pipeline_run: PipelineRun, tmp_path: Path
+) -> None:
+    """Killed in the middle of dbt, then again in the middle of text scoring; `voc run` once
+    more ends with the same tables as the uninterrupted run."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = voc_run_env(pipeline_run.landing, warehouse, tmp_path / "dagster_home")
+    start_and_kill(env, "dbt_staging_and_intermediate", delay=6.0)
+    start_and_kill(env, "feedback_text_scores", delay=2.0)
 
     rerun = subprocess.run([VOC, "run"], env=env, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]

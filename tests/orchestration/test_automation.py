@@ -89,7 +89,10 @@ def test_sensor_waits_for_a_growing_file_then_runs_its_source_and_downstream(
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(refreshed.warehouse, warehouse)
     defs = pipeline_defs(landing, warehouse)
-    sensor_resources = {"landing": defs.resources["landing"]}
+    sensor_resources = {
+        "landing": defs.resources["landing"],
+        "warehouse": defs.resources["warehouse"],
+    }
 
     def tick(cursor: str | None):
         with dg.build_sensor_context(
@@ -97,13 +100,11 @@ def test_sensor_waits_for_a_growing_file_then_runs_its_source_and_downstream(
         ) as context:
             return landing_files_sensor.evaluate_tick(context)
 
-    # Everything already there is requested once (the loader skips what it has loaded).
+    # Switched on over a loaded landing folder: what the manifest holds starts no run.
     first = tick(None)
-    assert not first.run_requests and "wait for the next tick" in first.skip_message
-    settled = tick(first.cursor)
-    assert len(settled.run_requests) == 1
-    cursor = settled.cursor
-    assert tick(cursor).skip_message == "no new files"
+    assert first.skip_message == "no new files"
+    cursor = first.cursor
+    assert len(LandingCursor.parse(cursor).requested) == len(list(landing.rglob("*.*")))
 
     # A file being written: seen, grows, then stays the same for one tick.
     new_file = landing / "survey" / "2026-05-20_survey.csv"
@@ -154,11 +155,10 @@ def test_one_writing_run_at_a_time(tmp_path: Path) -> None:
     (tmp_path / "dagster.yaml").symlink_to(PROJECT_ROOT / "dagster.yaml")
     instance = dg.DagsterInstance.from_config(str(tmp_path))
     try:
-        coordinator = instance.run_coordinator
-        assert type(coordinator).__name__ == "QueuedRunCoordinator"
-        assert coordinator.get_run_queue_config().max_concurrent_runs == 1
-        limits = coordinator.get_run_queue_config().tag_concurrency_limits
-        assert {"key": "voc/writes_warehouse", "limit": 1} in limits
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        queue = instance.get_concurrency_config().run_queue_config
+        assert queue.max_concurrent_runs == 1
+        assert {"key": "voc/writes_warehouse", "limit": 1} in queue.tag_concurrency_limits
     finally:
         instance.dispose()
     from orchestration.definitions import defs

@@ -19,7 +19,11 @@ from voc.settings import PROJECT_ROOT
 QUERY = """
 { workspaceOrError { ... on Workspace { locationEntries { name loadStatus
   locationOrLoadError { __typename ... on PythonError { message }
-    ... on RepositoryLocation { repositories { assetNodes { assetKey { path } groupName } } } }
+    ... on RepositoryLocation { repositories {
+      assetNodes { assetKey { path } groupName }
+      schedules { name cronSchedule executionTimezone scheduleState { status } }
+      sensors { name sensorState { status } }
+    } } }
 } } } }
 """
 
@@ -75,6 +79,18 @@ def test_dagster_dev_serves_every_asset(tmp_path: Path) -> None:
         assert {"raw", "staging", "intermediate", "text_analytics", "marts"} <= groups
         keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
         assert "raw/survey" in keys and "marts/fct_feedback" in keys
+        assert "serving/marts" in keys
+        repository = location["repositories"][0]
+        schedules = {s["name"]: s for s in repository["schedules"]}
+        nightly = schedules["nightly_refresh"]
+        assert (nightly["cronSchedule"], nightly["executionTimezone"]) == (
+            "0 2 * * *",
+            "Asia/Shanghai",
+        )
+        assert nightly["scheduleState"]["status"] == "RUNNING"
+        sensors = {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
+        assert sensors["landing_files"] == "RUNNING"
+        assert "raw_freshness_sensor" in sensors
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
