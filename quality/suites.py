@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from quality.expectations.authenticity import authenticity_suites
 from quality.expectations.intermediate import intermediate_suites
@@ -75,6 +76,27 @@ def _missing_outcome(spec: SuiteSpec, missing: list[str]) -> CheckOutcome:
     )
 
 
+def _nanosecond_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timestamp columns in nanoseconds, the unit GX compares vectorised.
+
+    DuckDB hands pandas microsecond timestamps; GX's between-check only takes its vectorised
+    path for ``datetime64[ns]`` and otherwise calls a Python function per value (py-spy: the
+    largest part of the raw suites that grows with the data). Same values; a column with a
+    value outside the nanosecond range (years before 1678 or after 2261) is left as it is.
+    """
+    for column in frame.columns:
+        series = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        if str(series.dtype).startswith("datetime64[ns"):
+            continue
+        try:
+            frame[column] = series.dt.as_unit("ns")
+        except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+            continue
+    return frame
+
+
 def run_layer_checks(
     con: duckdb.DuckDBPyConnection, layer: str, docs_dir: Path | None = None
 ) -> list[CheckOutcome]:
@@ -94,7 +116,7 @@ def run_layer_checks(
         if missing:
             outcomes.append(_missing_outcome(spec, missing))
             continue
-        frame = con.execute(spec.query).df()
+        frame = _nanosecond_timestamps(con.execute(spec.query).df())
         if spec.transform is not None:
             frame = spec.transform(frame)
         to_validate.append((spec, frame))
