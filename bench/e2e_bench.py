@@ -319,9 +319,24 @@ def bench_scale(name: str, customers: int, work_root: Path, refresh: bool) -> di
     return result
 
 
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
+
+
 def machine() -> dict[str, Any]:
     load = os.getloadavg()
     return {
+        "commit": _commit(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "load_avg_at_start": [round(x, 2) for x in load],

@@ -245,7 +245,11 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    results = RESULTS_DIR
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="results folder")
+    results = parser.parse_args(argv).results
     e2e: dict[str, Any] = {"scales": {}}
     for path in sorted(results.glob("e2e_*.json")):
         part = _load(path) or {}
