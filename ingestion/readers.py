@@ -11,6 +11,7 @@ import csv
 import functools
 import io
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -123,6 +124,11 @@ def _json_value(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    kind = type(value)
+    if kind is int:  # what json.dumps writes for them, without its encoder machinery
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
     return json.dumps(value, ensure_ascii=False)
 
 
