@@ -2,8 +2,6 @@
 
 import dagster as dg
 
-from orchestration.retries import TRANSIENT_RETRY_POLICY
-
 #: Every run of these jobs writes the one DuckDB file. `dagster.yaml` lets one run with this
 #: tag be in progress at a time; a second trigger waits in the run queue.
 WRITES_WAREHOUSE_TAG = {"voc/writes_warehouse": "true"}
@@ -18,5 +16,4 @@ refresh_job = dg.define_asset_job(
         "sensor (one source and what depends on it) and `voc run`."
     ),
     tags=WRITES_WAREHOUSE_TAG,
-    op_retry_policy=TRANSIENT_RETRY_POLICY,
 )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import errno
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import dagster as dg
@@ -21,11 +22,10 @@ T = TypeVar("T")
 #: What a lock conflict on a DuckDB file says (duckdb raises it as an IOException).
 _LOCK_MESSAGES = ("could not set lock", "conflicting lock")
 
-#: Step-level retries of the refresh jobs: a transient failure that outlasted the in-step
-#: backoff (a lock held for minutes, a flaky disk) reruns the step 3 times, 10 s, 20 s, 40 s.
-TRANSIENT_RETRY_POLICY = dg.RetryPolicy(
-    max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-)
+#: A step whose transient failure outlasted the in-step backoff (a lock held for minutes, a
+#: flaky disk) is run again up to this many times, after 10 s, 20 s, 40 s.
+STEP_RETRIES = 3
+STEP_RETRY_FIRST_WAIT_SECONDS = 10
 
 
 def is_lock_conflict(error: BaseException) -> bool:
@@ -71,3 +71,24 @@ def with_backoff(
                 on_retry(error, wait)
             time.sleep(wait)
             wait = min(wait * 2, max_wait_seconds)
+
+
+def mentions_transient_failure(text: str) -> bool:
+    """Whether an error message (dbt's, which runs in its own process) names a lock
+    conflict or an I/O error of the warehouse file."""
+    lowered = text.lower()
+    return any(m in lowered for m in (*_LOCK_MESSAGES, "io error"))
+
+
+@contextmanager
+def retry_step_on_transient_failure(context: dg.OpExecutionContext) -> Iterator[None]:
+    """Turn a transient failure inside a step into a Dagster retry with exponential backoff;
+    any other error fails the step at once (retrying bad data or a bug only wastes time)."""
+    try:
+        yield
+    except Exception as error:
+        if not (is_transient(error) or mentions_transient_failure(str(error))):
+            raise
+        wait = STEP_RETRY_FIRST_WAIT_SECONDS * 2**context.retry_number
+        context.log.warning(f"transient failure, retrying the step in {wait} s: {error}")
+        raise dg.RetryRequested(max_retries=STEP_RETRIES, seconds_to_wait=wait) from error

@@ -19,6 +19,7 @@ from orchestration.dbt.project import dbt_project, ensure_manifest
 from orchestration.dbt.translator import VocDbtTranslator
 from orchestration.metadata import count_rows_if_exists, quote_relation, table_metadata
 from orchestration.resources import WarehouseResource
+from orchestration.retries import retry_step_on_transient_failure
 
 ensure_manifest()
 
@@ -94,7 +95,8 @@ def _build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
         relations = {
             k: relations_by_key[k] for k in context.selected_asset_keys if k in relations_by_key
         }
-        with warehouse.connect() as con:  # closed before dbt opens the file
+        # Waits (with backoff) while another process holds the file; closed before dbt opens it.
+        with retry_step_on_transient_failure(context), warehouse.connect() as con:
             before = {k: count_rows_if_exists(con, *rel) for k, rel in relations.items()}
 
         events: list[Any] = []
@@ -106,7 +108,9 @@ def _build_dbt_assets(name: str, select: str) -> dg.AssetsDefinition:
             failure = exc
         yield from _with_table_metadata(context, warehouse, events, relations, before)
         if failure is not None:
-            raise failure
+            # A lock taken by another process between our check and dbt's start is transient.
+            with retry_step_on_transient_failure(context):
+                raise failure
 
     return _assets
 

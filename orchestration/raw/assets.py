@@ -10,6 +10,7 @@ from ingestion.raw_store import raw_table
 from orchestration.metadata import PREVIEW_KEY, ROWS_NEW_KEY, preview_markdown
 from orchestration.raw.freshness import arrival_metadata
 from orchestration.resources import LandingZoneResource, WarehouseResource
+from orchestration.retries import retry_step_on_transient_failure
 
 
 def _metadata(report: SourceLoadReport, table_rows: int) -> dict[str, dg.MetadataValue]:
@@ -60,7 +61,7 @@ def build_raw_asset(source: str) -> dg.AssetsDefinition:
         landing: LandingZoneResource,
     ) -> dg.MaterializeResult:
         landing_dir = Path(landing.landing_dir)
-        with warehouse.connect() as con:
+        with retry_step_on_transient_failure(context), warehouse.connect() as con:
             report = load_source(con, source, landing_dir, landing.timezone_for(source))
             (table_rows,) = con.execute(f"select count(*) from {raw_table(source)}").fetchone()
             metadata = _metadata(report, table_rows)

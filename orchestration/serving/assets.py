@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.dbt.assets import dbt_mart_assets
 from orchestration.resources import ServingResource, WarehouseResource
-from orchestration.retries import with_backoff
+from orchestration.retries import retry_step_on_transient_failure, with_backoff
 from orchestration.serving.publish import publish_marts
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -33,15 +33,16 @@ MART_KEYS = sorted(
 def serving_marts(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource
 ) -> dg.MaterializeResult:
-    report = with_backoff(
-        lambda: publish_marts(
-            Path(warehouse.duckdb_path),
-            Path(serving.serving_path),
-            Path(serving.parquet_dir),
-            run_id=context.run_id,
-        ),
-        timeout_seconds=warehouse.lock_timeout_seconds,
-    )
+    with retry_step_on_transient_failure(context):
+        report = with_backoff(
+            lambda: publish_marts(
+                Path(warehouse.duckdb_path),
+                Path(serving.serving_path),
+                Path(serving.parquet_dir),
+                run_id=context.run_id,
+            ),
+            timeout_seconds=warehouse.lock_timeout_seconds,
+        )
     context.log.info(
         f"published {len(report.row_counts)} tables ({report.total_rows:,} rows) "
         f"to {report.serving_path} and {report.parquet_dir}"

@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.metadata import count_rows_if_exists, table_metadata
 from orchestration.resources import WarehouseResource
+from orchestration.retries import retry_step_on_transient_failure
 from orchestration.text_analytics.scoring import (
     SCORES,
     TOPIC_SCORES,
@@ -68,7 +69,7 @@ def rescore_window(context: dg.AssetExecutionContext) -> RescoreWindow | None:
 )
 def feedback_text_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Scores only items not yet scored for the current model version and text."""
-    with warehouse.connect() as con:
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
         before = {table: count_rows_if_exists(con, *table.split(".")) for table in TABLES}
         window = rescore_window(context)
         if window is not None:

@@ -194,3 +194,51 @@ def test_a_locked_warehouse_is_waited_for_not_failed(landing: Path, tmp_path: Pa
     assert result.success
     assert count(warehouse, "raw.survey") > 0
     assert any("Could not set lock" in m and "trying again" in m for m in messages), messages[-5:]
+
+
+def test_a_lock_held_longer_than_the_backoff_retries_the_step(
+    landing: Path, tmp_path: Path
+) -> None:
+    """The in-step backoff gives up after 1 s here; the step is then retried (10 s later)
+    and succeeds once the other process has let go."""
+    from orchestration.raw.assets import raw_assets
+    from orchestration.resources import LandingZoneResource, WarehouseResource
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(warehouse), "4"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    survey = next(a for a in raw_assets if dg.AssetKey(["raw", "survey"]) in a.keys)
+    result = dg.materialize(
+        [survey],
+        resources={
+            "warehouse": WarehouseResource(duckdb_path=str(warehouse), lock_timeout_seconds=1),
+            "landing": LandingZoneResource(
+                landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
+            ),
+        },
+    )
+    holder.wait(timeout=30)
+    assert result.success
+    events = [e.event_type_value for e in result.all_events]
+    assert events.count("STEP_UP_FOR_RETRY") == 1
+    assert count(warehouse, "raw.survey") > 0
+
+
+def test_other_failures_are_not_retried() -> None:
+    from orchestration.retries import retry_step_on_transient_failure
+
+    @dg.op
+    def broken(context) -> None:
+        with retry_step_on_transient_failure(context):
+            duckdb.connect(":memory:").execute("select * from no_such_table")
+
+    @dg.job
+    def job() -> None:
+        broken()
+
+    result = job.execute_in_process(raise_on_error=False)
+    assert not result.success
+    assert "STEP_UP_FOR_RETRY" not in [e.event_type_value for e in result.all_events]
