@@ -81,7 +81,11 @@ REQUIRED_STEPS = (
 
 
 class BenchError(RuntimeError):
-    """The benchmark could not measure what it is for."""
+    """The benchmark could not measure what it is for (``figures``: what was measured)."""
+
+    def __init__(self, message: str, figures: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.figures = figures or {}
 
 
 def stage_of(step_key: str) -> str:
@@ -199,10 +203,14 @@ def run_pipeline(work: Path, label: str, before: dict[str, int]) -> dict[str, An
     cmd = [sys.executable, "-m", "voc.cli", "run"]
     proc = _measured(cmd, env, work / f"{label}.log")
     if proc["exit_code"] != 0:
-        raise BenchError(f"{label}: voc run exited {proc['exit_code']}; see {proc['log']}")
+        raise BenchError(
+            f"{label}: voc run exited {proc['exit_code']}; see {proc['log']}", {"process": proc}
+        )
     steps, first, last, success = _step_timings(work / "dagster_home")
     if not success:
-        raise BenchError(f"{label}: the Dagster run did not succeed; see {proc['log']}")
+        raise BenchError(
+            f"{label}: the Dagster run did not succeed; see {proc['log']}", {"process": proc}
+        )
     missing = [s for s in REQUIRED_STEPS if s not in steps]
     if not any(stage_of(k) == "ingest" for k in steps):
         missing.append("raw__<source>")
@@ -246,7 +254,10 @@ def run_pipeline(work: Path, label: str, before: dict[str, int]) -> dict[str, An
     }
 
 
-def bench_scale(name: str, customers: int, work_root: Path, refresh: bool) -> dict[str, Any]:
+def bench_scale(
+    name: str, customers: int, work_root: Path, refresh: bool, result: dict[str, Any]
+) -> dict[str, Any]:
+    """Generate, hold back, run history and refresh at one scale; fills ``result``."""
     work = work_root / name
     if work.exists():
         shutil.rmtree(work)
@@ -279,21 +290,27 @@ def bench_scale(name: str, customers: int, work_root: Path, refresh: bool) -> di
     feedback_sources = {"survey", "app_review", "ecommerce_review", "social"}
     feedback_sources |= {"support_ticket", "store_card"}
     held_feedback = sum(h.records_held for h in held if h.source in feedback_sources)
-    result: dict[str, Any] = {
-        "scale": name,
-        "customers": customers,
-        "days": DAYS,
-        "seed": SEED,
-        "generated_feedback_items": items,
-        "generate": {
-            **gen,
-            "rows": items,
-            "rows_per_s": round(items / gen["wall_s"], 1),
-        },
-        "holdback": {**held_summary, "feedback_records_held": held_feedback},
-    }
+    result.update(
+        {
+            "scale": name,
+            "customers": customers,
+            "days": DAYS,
+            "seed": SEED,
+            "generated_feedback_items": items,
+            "generate": {
+                **gen,
+                "rows": items,
+                "rows_per_s": round(items / gen["wall_s"], 1),
+            },
+            "holdback": {**held_summary, "feedback_records_held": held_feedback},
+        }
+    )
     print(f"[{name}] generated {items:,} feedback items in {gen['wall_s']:.0f} s", flush=True)
-    history = run_pipeline(work, "history", {})
+    try:
+        history = run_pipeline(work, "history", {})
+    except BenchError as exc:
+        result["history"] = exc.figures
+        raise
     result["history"] = history
     print(
         f"[{name}] history run: {history['rows_total']['feedback_unioned']:,} feedback items "
@@ -361,19 +378,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scales = args.scale or ["100k", "1M"]
     report: dict[str, Any] = {"machine": machine(), "scales": {}}
+    target = args.json or RESULTS_DIR / f"e2e_{'_'.join(scales)}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         for name in scales:
-            report["scales"][name] = bench_scale(
-                name, SCALES[name], args.work, refresh=not args.no_refresh
-            )
+            report["scales"][name] = {}
+            bench_scale(name, SCALES[name], args.work, not args.no_refresh, report["scales"][name])
             if not args.keep:
                 shutil.rmtree(args.work / name, ignore_errors=True)
     except BenchError as exc:
-        print(f"e2e_bench: FAILED: {exc}", file=sys.stderr)
+        report["error"] = str(exc)
+        failed = target.with_name(target.stem + ".failed.json")
+        failed.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        print(f"e2e_bench: FAILED: {exc} (what was measured: {failed})", file=sys.stderr)
         return 1
     report["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    target = args.json or RESULTS_DIR / f"e2e_{'_'.join(scales)}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     from bench.report import format_e2e
 
