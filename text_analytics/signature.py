@@ -39,6 +39,29 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
+#: Texts with fewer shingles than this have their bit counts summed in 16-bit lanes.
+_LANE_LIMIT = 1 << 16
+_LANE_MASK = np.uint64(0x0001_0001_0001_0001)
+_LANE_BITS = np.uint64(0xFFFF)
+
+
+def _bit_counts_swar(hashes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per text (segments of ``hashes`` beginning at ``starts``), how many hashes have each of
+    the 64 bits set: an ``(n_texts, 64)`` int64 array, column ``b`` for bit ``b``.
+
+    Bits ``k``, ``k + 16``, ``k + 32`` and ``k + 48`` are summed together in the four 16-bit
+    lanes of one uint64, so 16 one-dimensional sums replace a sum over 64 columns of bytes;
+    exact while no text has ``_LANE_LIMIT`` shingles or more (a lane would overflow).
+    """
+    values = hashes.astype(np.uint64, copy=False)
+    ones = np.empty((len(starts), 64), dtype=np.int64)
+    for k in range(16):
+        sums = np.add.reduceat((values >> np.uint64(k)) & _LANE_MASK, starts)
+        for lane in range(4):
+            ones[:, k + 16 * lane] = (sums >> np.uint64(16 * lane)) & _LANE_BITS
+    return ones
+
+
 def simhash_many(texts: Sequence[str]) -> list[int]:
     """Signed 64-bit SimHash of each text (0 for a text with nothing to sign).
 
@@ -68,10 +91,11 @@ def simhash_many(texts: Sequence[str]) -> list[int]:
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     # One row of 64 bits per shingle (byte order fixed little-endian, so results do not depend
     # on the machine), counted per text; a bit is set where most shingles have it.
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    # int16 halves the time of the sum; a text of more than 32k shingles needs int32.
-    wide = counts.max() >= np.iinfo(np.int16).max
-    ones = np.add.reduceat(bits, starts, axis=0, dtype=np.int32 if wide else np.int16)
+    if counts.max() < _LANE_LIMIT:
+        ones = _bit_counts_swar(hashes, starts)
+    else:
+        bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+        ones = np.add.reduceat(bits, starts, axis=0, dtype=np.int64)
     majority = (2 * ones > counts[:, None]).astype(np.uint8)
     signed = np.packbits(majority, axis=1, bitorder="little").view("<u8").view("<i8").ravel()
     for owner, value in zip(owners, signed.tolist(), strict=True):

@@ -38,3 +38,26 @@ def test_hamming_distance() -> None:
     assert hamming_distance(0, 0) == 0
     assert hamming_distance(-1, 0) == 64
     assert hamming_distance(0b1011, 0b0001) == 2
+
+
+def test_lane_sums_equal_per_bit_sums() -> None:
+    import numpy as np
+
+    from text_analytics.signature import _bit_counts_swar
+
+    rng = np.random.default_rng(3)
+    hashes = rng.integers(0, 2**64, size=5_000, dtype=np.uint64)
+    hashes[:300] = np.uint64(2**64 - 1)  # all bits set in a whole segment
+    starts = np.array([0, 300, 301, 1_000, 4_999])
+    bits = np.unpackbits(
+        hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+    )
+    expected = np.add.reduceat(bits, starts, axis=0, dtype=np.int64)
+    assert (_bit_counts_swar(hashes, starts) == expected).all()
+
+
+def test_text_beyond_the_lane_limit_uses_the_wide_sum() -> None:
+    long_text = "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(70_000))
+    batch = simhash_many([REVIEW, long_text, "好"])
+    assert batch == [simhash(REVIEW), simhash(long_text), simhash("好")]
+    assert batch[0] == 3472738985830830337
