@@ -411,14 +411,17 @@ def churn_monthly(landing: Landing) -> pd.DataFrame:
     month = first
     while month <= last:
         eve = month - timedelta(days=1)
-        active = sum(
-            1
+        base = {
+            cid
             for cid, days in order_days.items()
             if any(eve - window <= d <= eve for d in days)
             and (closed_day.get(cid) is None or closed_day[cid] >= month)
-        )
-        churned = int((events.churn_date.map(month_of) == month).sum())
-        rows.append((month, active, churned, _ratio(churned, active)))
+        }
+        # Churners of the month who were in its base (a customer who first ordered and
+        # closed the account within the month never was).
+        in_month = events[events.churn_date.map(month_of) == month]
+        churned = int(in_month.customer_id.isin(base).sum())
+        rows.append((month, len(base), churned, _ratio(churned, len(base))))
         month = (month + timedelta(days=32)).replace(day=1)
     return pd.DataFrame(rows, columns=["month_start", "active_at_start", "churned", "churn_rate"])
 

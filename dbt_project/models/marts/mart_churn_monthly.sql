@@ -2,8 +2,11 @@
     Monthly churn per segment, plus segment = 'all' (MARTS.md):
     churn_rate = customers who churned during the month / customers active at its start.
     Active at the start of a month = active on the day before its first day (a paid order in
-    the churn window up to that day, account not closed), so every churner of the month was
-    counted in the denominator. Months run from the first to the last month with orders.
+    the churn window up to that day, account not closed). Churned counts the customers of
+    that base who churned during the month, so the rate's numerator is inside its
+    denominator: a customer who first ordered and closed the account within one month was
+    never in the base and is not a churner of it. Months run from the first to the last
+    month with orders.
 #}
 
 {% set window = var('churn_window_days') %}
@@ -42,11 +45,10 @@ months as (
         ) as spine (month_start)
 ),
 
-active_at_start as (
-    select
+active_customers as (
+    select distinct
         months.month_start,
-        customers.segment,
-        count(distinct order_days.customer_id) as active_at_start
+        order_days.customer_id
     from months
     inner join order_days
         on
@@ -56,15 +58,30 @@ active_at_start as (
     inner join customers
         on order_days.customer_id = customers.customer_id
     where customers.closed_date is null or customers.closed_date >= months.month_start
+),
+
+active_at_start as (
+    select
+        active_customers.month_start,
+        customers.segment,
+        count(*) as active_at_start
+    from active_customers
+    inner join customers
+        on active_customers.customer_id = customers.customer_id
     group by 1, 2
 ),
 
 churned as (
     select
-        cast({{ dbt.date_trunc('month', 'events.churn_date') }} as date) as month_start,
+        active_customers.month_start,
         customers.segment,
         count(*) as churned
     from events
+    inner join active_customers
+        on
+            events.customer_id = active_customers.customer_id
+            and cast({{ dbt.date_trunc('month', 'events.churn_date') }} as date)
+            = active_customers.month_start
     inner join customers
         on events.customer_id = customers.customer_id
     group by 1, 2
