@@ -31,6 +31,20 @@ def signature_text(text: str) -> str:
     return _DROP_RE.sub("", text.lower())
 
 
+_KEEP_SEP_DROP_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\0]+")
+
+
+def _signature_texts(texts: Sequence[str]) -> list[str]:
+    """``signature_text`` of each text, with one ``lower`` and one regex pass over all of them
+    joined by NUL (dropped by the signature anyway, so it only marks where a text ends). Texts
+    that contain a NUL themselves are done one by one. Lower-casing is per character except
+    for the Greek final sigma, which the signature drops whichever form it takes."""
+    joined = "\0".join(texts)
+    if len(texts) < 2 or joined.count("\0") != len(texts) - 1:
+        return [signature_text(t) for t in texts]
+    return _KEEP_SEP_DROP_RE.sub("", joined.lower()).split("\0")
+
+
 def _splitmix64(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         z = x + np.uint64(0x9E3779B97F4A7C15)
@@ -69,7 +83,7 @@ def simhash_many(texts: Sequence[str]) -> list[int]:
     to one shingle with NULs, which no signature text contains), every window of ``SHINGLE``
     code points is packed and hashed, and windows that straddle two texts are dropped.
     """
-    sigs = [signature_text(t) for t in texts]
+    sigs = _signature_texts(texts)
     owners = [i for i, sig in enumerate(sigs) if sig]
     result = [0] * len(texts)
     if not owners:

@@ -61,3 +61,12 @@ def test_text_beyond_the_lane_limit_uses_the_wide_sum() -> None:
     batch = simhash_many([REVIEW, long_text, "好"])
     assert batch == [simhash(REVIEW), simhash(long_text), simhash("好")]
     assert batch[0] == 3472738985830830337
+
+
+def test_batch_signature_texts_equal_one_by_one() -> None:
+    from text_analytics.signature import _signature_texts, signature_text
+
+    texts = ["ΑΣ Σ.x", "İstanbul ABC 你好", "", "😡", "Ｆｕｌｌ ｗｉｄｔｈ 质量"]
+    assert _signature_texts(texts) == [signature_text(t) for t in texts]
+    with_nul = [*texts, "a\0b"]
+    assert _signature_texts(with_nul) == [signature_text(t) for t in with_nul]
