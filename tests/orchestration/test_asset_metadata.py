@@ -11,8 +11,8 @@ from orchestration.dbt.assets import dbt_transform_assets
 from orchestration.dbt.project import dbt_cli
 from orchestration.metadata import format_cell, rows_to_markdown
 from orchestration.raw.assets import raw_assets
-from orchestration.resources import LandingZoneResource, WarehouseResource
 from tests.landing_fixture import EXPECTED, EXPECTED_STAGED
+from tests.pipeline import pipeline_resources
 
 
 def _metadata_by_asset(result: dg.ExecuteInJobResult) -> dict[str, dict]:
@@ -40,13 +40,7 @@ def test_preview_cells_are_masked_truncated_and_escaped() -> None:
 def test_dbt_and_raw_materializations_report_counts_new_rows_and_a_preview(
     landing: Path, warehouse_path: Path
 ) -> None:
-    resources = {
-        "warehouse": WarehouseResource(duckdb_path=str(warehouse_path)),
-        "landing": LandingZoneResource(
-            landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
-        ),
-        "dbt": dbt_cli(),
-    }
+    resources = {**pipeline_resources(landing, warehouse_path), "dbt": dbt_cli()}
     first = dg.materialize([*raw_assets, dbt_transform_assets], resources=resources)
     assert first.success
     checks = first.get_asset_check_evaluations()  # dbt tests still arrive as asset checks
