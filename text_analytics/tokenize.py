@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -28,6 +29,10 @@ _ready = False
 _PLACEHOLDER_CHARS = {f"[{p}]": chr(0xE000 + i) for i, p in enumerate(PLACEHOLDERS)}
 _CHAR_PLACEHOLDERS = {c: p for p, c in _PLACEHOLDER_CHARS.items()}
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in _PLACEHOLDER_CHARS))
+# Distinct blocks whose segmentation is kept. Feedback repeats its short clauses ("物流很快",
+# "质量不错", "好评"): on the labelled review corpus 27 % of blocks are repeats. 65,536 entries
+# of a few short strings each stay within a few tens of MB per process.
+SEGMENT_CACHE_SIZE = 1 << 16
 
 
 def cache_dir() -> Path:
@@ -52,17 +57,40 @@ def tokenizer() -> jieba.Tokenizer:
                     freq = int(parts[1]) if len(parts) > 1 else None
                     tag = parts[2] if len(parts) > 2 else None
                     jieba.dt.add_word(parts[0], freq, tag)
+                _segment_block.cache_clear()
                 _ready = True
     return jieba.dt
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _segment_block(block: str) -> tuple[str, ...]:
+    return tuple(tokenizer().cut(block))
+
+
+def segment(text: str) -> list[str]:
+    """``jieba.lcut(text)``, token for token, with each block's segmentation memoised.
+
+    jieba splits a text into blocks (runs of CJK, letters and digits, and what lies between)
+    and segments each block on its own, so the segmentation of a text is the concatenation of
+    its blocks' segmentations, and that of a block depends only on the block and the dictionary.
+    The dictionary is fixed once ``tokenizer()`` has loaded the user dictionary (a word added
+    through jieba afterwards is not seen for blocks already segmented).
+    """
+    tokenizer()
+    tokens: list[str] = []
+    for block in jieba.re_han_default.split(text):
+        if block:
+            tokens.extend(_segment_block(block))
+    return tokens
 
 
 def raw_tokens(text: str) -> list[str]:
     """All jieba tokens of ``text`` lower-cased, punctuation and spaces included; masking
     placeholders come out whole (``[PHONE]``)."""
     if "[" not in text:
-        return tokenizer().lcut(text.lower())
+        return segment(text.lower())
     text = _PLACEHOLDER_RE.sub(lambda m: _PLACEHOLDER_CHARS[m.group(0)], text)
-    tokens = tokenizer().lcut(text.lower())
+    tokens = segment(text.lower())
     return [_CHAR_PLACEHOLDERS.get(t, t) for t in tokens]
 
 
