@@ -14,6 +14,7 @@ Order of steps, each on the output of the previous one:
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import multiprocessing
@@ -177,6 +178,24 @@ class _gc_paused:
 
 
 def _analyse_chunk(texts: list[str | None]) -> list[TextAnalysis]:
+    """Analyse a chunk; a text that occurs more than once is analysed once (feedback repeats
+    itself: "好评", platform default reviews, copied posts) and each further occurrence gets a
+    shallow copy of its result."""
+    distinct = list(dict.fromkeys(texts))
+    results = _analyse_distinct(distinct)
+    if len(distinct) == len(texts):
+        return results
+    first = dict(zip(distinct, results, strict=True))
+    out: list[TextAnalysis] = []
+    seen: set[str | None] = set()
+    for text in texts:
+        result = first[text]
+        out.append(copy.copy(result) if text in seen else result)
+        seen.add(text)
+    return out
+
+
+def _analyse_distinct(texts: list[str | None]) -> list[TextAnalysis]:
     model = get_model()
     with _gc_paused():
         results = [_analyse_prepared(p) for p in _prepare_many(texts, model)]

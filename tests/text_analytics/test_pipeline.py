@@ -53,6 +53,13 @@ def test_batch_equals_single() -> None:
     assert analyse_batch(TEXTS[:8]) == [analyse_text(t) for t in TEXTS[:8]]
 
 
+def test_repeated_texts_get_equal_results_of_their_own() -> None:
+    texts = ["好评", TEXTS[0], "好评", None, TEXTS[0], None, "好评"]
+    results = analyse_batch(texts)
+    assert results == [analyse_text(t) for t in texts]
+    assert len({id(r) for r in results}) == len(texts)  # a caller may change one result
+
+
 def test_two_processes_equal_one() -> None:
     one = analyse_batch(TEXTS, processes=1, chunk_size=50)
     two = analyse_batch(TEXTS, processes=2, chunk_size=50)
