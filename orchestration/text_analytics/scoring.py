@@ -25,7 +25,7 @@ from multiprocessing.pool import Pool
 import duckdb
 import pandas as pd
 
-from text_analytics import MODEL_VERSION, TextAnalysis, analyse_batch, warm_up
+from text_analytics import MODEL_VERSION, analyse_batch, warm_up
 
 SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
@@ -143,41 +143,75 @@ def _worker_pool(processes: int) -> Iterator[Pool | None]:
         yield pool
 
 
-def _analyse(texts: list[str | None], pool: Pool | None, chunk_size: int) -> list[TextAnalysis]:
-    if pool is None:
-        return analyse_batch(texts)
-    chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
-    return [r for part in pool.map(analyse_batch, chunks, chunksize=1) for r in part]
+#: What a worker sends back for a chunk, column by column: lists of plain values pickle much
+#: faster than result objects, and the tokens and original-script text are not stored.
+Columns = tuple[list, list, list, list, list, list, list, list, list]
+
+
+def score_chunk(texts: list[str | None]) -> Columns:
+    """Score a chunk of texts (in a worker, or in this process) into ``Columns``: script,
+    text_clean, label, score, primary topic, keywords, PII kinds, SimHash, and the topic
+    sentiments of each text as ``(topic, label, score)`` tuples."""
+    results = analyse_batch(texts)
+    return (
+        [r.script for r in results],
+        [r.text_clean for r in results],
+        [r.sentiment_label for r in results],
+        [float(r.sentiment_score) for r in results],
+        [r.primary_topic for r in results],
+        [list(r.keywords) for r in results],
+        [list(r.pii_kinds) for r in results],
+        [int(r.simhash) for r in results],
+        [[(t.topic, t.label, float(t.score)) for t in r.topics] for r in results],
+    )
+
+
+class _Scoring:
+    """The scoring of one batch, started now and collected later, so that the workers score
+    the next batch while this process writes the previous one."""
+
+    def __init__(self, texts: list[str | None], pool: Pool | None, chunk_size: int) -> None:
+        self.texts = texts
+        chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
+        self.pending = (
+            [pool.apply_async(score_chunk, (chunk,)) for chunk in chunks] if pool else None
+        )
+
+    def result(self) -> Columns:
+        parts = [p.get() for p in self.pending] if self.pending else [score_chunk(self.texts)]
+        return tuple(  # type: ignore[return-value]
+            [value for part in parts for value in part[i]] for i in range(len(parts[0]))
+        )
 
 
 def _frames(
-    batch: pd.DataFrame, model_version: str, pool: Pool | None, chunk_size: int
+    batch: pd.DataFrame, columns: Columns, model_version: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    texts = [t if isinstance(t, str) else None for t in batch["feedback_text"].tolist()]
-    results = _analyse(texts, pool, chunk_size)
+    script, text_clean, label, score, primary, keywords, pii_kinds, simhash, topics = columns
     now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    ids = batch["feedback_id"].tolist()
     scores = pd.DataFrame(
         {
-            "feedback_id": batch["feedback_id"].tolist(),
+            "feedback_id": ids,
             "text_hash": batch["text_hash"].tolist(),
             "model_version": model_version,
-            "script": [r.script for r in results],
-            "text_clean": [r.text_clean for r in results],
-            "sentiment_label": [r.sentiment_label for r in results],
-            "sentiment_score": [float(r.sentiment_score) for r in results],
-            "primary_topic": [r.primary_topic for r in results],
-            "keywords": [list(r.keywords) for r in results],
-            "pii_kinds": [list(r.pii_kinds) for r in results],
-            "simhash": [int(r.simhash) for r in results],
+            "script": script,
+            "text_clean": text_clean,
+            "sentiment_label": label,
+            "sentiment_score": score,
+            "primary_topic": primary,
+            "keywords": keywords,
+            "pii_kinds": pii_kinds,
+            "simhash": simhash,
             "scored_at": now,
         }
     )
     topic_rows = [
-        (fid, t.topic, t.label, float(t.score), model_version)
-        for fid, r in zip(batch["feedback_id"].tolist(), results, strict=True)
-        for t in r.topics
+        (fid, topic, topic_label, topic_score, model_version)
+        for fid, text_topics in zip(ids, topics, strict=True)
+        for topic, topic_label, topic_score in text_topics
     ]
-    topics = pd.DataFrame(
+    topic_frame = pd.DataFrame(
         topic_rows,
         columns=[
             "feedback_id",
@@ -187,7 +221,7 @@ def _frames(
             "model_version",
         ],
     )
-    return scores, topics
+    return scores, topic_frame
 
 
 def _write_batch(
@@ -226,8 +260,9 @@ def score_pending(
     """Score every pending feedback item (or every item of ``rescore``'s days); see the
     module docstring.
 
-    ``batch_size`` items are read, scored and written at a time (bounded memory); within a
-    batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than one chunk
+    ``batch_size`` items are read, scored and written at a time (bounded memory: at most two
+    batches are held, the one being written and the one the workers score meanwhile); within
+    a batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than one chunk
     are scored in this process, without starting workers.
     """
     ensure_tables(con)
@@ -235,18 +270,26 @@ def score_pending(
     report.pending = _collect_pending(con, model_version, rescore)
     started = time.perf_counter()
     with _worker_pool(processes if report.pending > chunk_size else 1) as pool:
-        for first in range(1, report.pending + 1, batch_size):
-            batch = con.execute(
-                "select feedback_id, feedback_text, text_hash from _pending_feedback "
-                "where batch_row between ? and ? order by batch_row",
-                [first, first + batch_size - 1],
-            ).df()
-            scores, topics = _frames(batch, model_version, pool, chunk_size)
-            _write_batch(con, scores, topics)
-            report.scored += len(scores)
-            report.topic_rows += len(topics)
-            report.characters += int(batch["feedback_text"].fillna("").str.len().sum())
-            report.labels.update(scores["sentiment_label"].tolist())
+        in_flight: tuple[pd.DataFrame, _Scoring] | None = None
+        for first in [*range(1, report.pending + 1, batch_size), None]:
+            started_next = None
+            if first is not None:
+                batch = con.execute(
+                    "select feedback_id, feedback_text, text_hash from _pending_feedback "
+                    "where batch_row between ? and ? order by batch_row",
+                    [first, first + batch_size - 1],
+                ).df()
+                texts = [t if isinstance(t, str) else None for t in batch["feedback_text"]]
+                started_next = (batch, _Scoring(texts, pool, chunk_size))
+            if in_flight is not None:
+                done, scoring = in_flight
+                scores, topics = _frames(done, scoring.result(), model_version)
+                _write_batch(con, scores, topics)
+                report.scored += len(scores)
+                report.topic_rows += len(topics)
+                report.characters += int(done["feedback_text"].fillna("").str.len().sum())
+                report.labels.update(scores["sentiment_label"].tolist())
+            in_flight = started_next
     report.seconds = time.perf_counter() - started
     con.execute("drop table if exists _pending_feedback")
     return report

@@ -73,13 +73,17 @@ def test_two_processes_give_the_same_scores_as_one(warehouse_copy: Path, tmp_pat
     other = tmp_path / "other.duckdb"
     shutil.copy(warehouse_copy, other)
     query = f"select * exclude (scored_at) from {SCORES} order by feedback_id"
+    topics = f"select * from {TOPIC_SCORES} order by feedback_id, topic"
     with duckdb.connect(str(warehouse_copy)) as con:
-        score_pending(con, processes=1, batch_size=3)
-        one = con.execute(query).fetchall()
+        first = score_pending(con, processes=1, batch_size=3)
+        one = con.execute(query).fetchall(), con.execute(topics).fetchall()
     with duckdb.connect(str(other)) as con:
-        score_pending(con, processes=2, batch_size=1000, chunk_size=2)
-        two = con.execute(query).fetchall()
+        # several batches in flight at once, each split over the workers
+        second = score_pending(con, processes=2, batch_size=7, chunk_size=2)
+        two = con.execute(query).fetchall(), con.execute(topics).fetchall()
     assert one == two
+    assert first.scored == second.scored == len(one[0]) > 7
+    assert first.topic_rows == second.topic_rows == len(one[1])
 
 
 def _days_in_shanghai(con) -> dict[str, str]:
