@@ -50,8 +50,39 @@ def _text(column: str) -> str:
     return f"nullif(trim({_q(column)}), '')"
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+_SHAPE_OF = (
+    (".", r"\."),
+    ("%Y", r"\d{4}"),
+    ("%m", r"\d{1,2}"),
+    ("%d", r"\d{1,2}"),
+    ("%H", r"\d{1,2}"),
+    ("%M", r"\d{1,2}"),
+    ("%S", r"\d{1,2}"),
+    ("%f", r"\d{1,6}"),
+    (" ", r"\s+"),
+)
+
+
+def layout_shape(layout: str) -> str:
+    """The regex of the values strptime can read with ``layout`` (%Y %m %d %H %M %S %f)."""
+    for token, pattern in _SHAPE_OF:
+        layout = layout.replace(token, pattern)
+    return layout
+
+
+def layouts_sql(value: str, layouts: tuple[str, ...]) -> str:
+    """SQL for ``value`` read with the first of ``layouts`` whose shape it has, NULL if none.
+
+    Never ``try_strptime(value, [layouts])``: DuckDB 1.5.5's strptime reads one byte past the
+    end of a value shorter than the layout it tries, which crashed runs at a million rows.
+    The dbt macro ``parse_layouts`` is the same SQL.
+    """
+    whens = " ".join(
+        f"when regexp_full_match({value}, '{layout_shape(layout)}') "
+        f"then try_strptime({value}, '{layout}')"
+        for layout in layouts
+    )
+    return f"case {whens} end"
 
 
 def local_timestamp_sql(column: str, timezone: str) -> str:
@@ -64,13 +95,13 @@ def local_timestamp_sql(column: str, timezone: str) -> str:
     return (
         f"case when regexp_matches({value}, '{_ISO_WITH_OFFSET.pattern}') "
         f"then timezone('{timezone}', try_cast({value} as timestamptz)) "
-        f"else try_strptime({value}, {_sql_list(NAIVE_TIMESTAMP_FORMATS)}) end"
+        f"else {layouts_sql(value, NAIVE_TIMESTAMP_FORMATS)} end"
     )
 
 
 def date_sql(column: str) -> str:
     """SQL for a raw date column as a DATE, NULL if unparseable."""
-    return f"cast(try_strptime({_text(column)}, {_sql_list(DATE_FORMATS)}) as date)"
+    return f"cast({layouts_sql(_text(column), DATE_FORMATS)} as date)"
 
 
 def _number_sql(column: str) -> str:
