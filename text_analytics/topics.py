@@ -56,14 +56,14 @@ class _TokenTopics(dict[str, tuple[str, ...]]):
                 # the token's substrings of two characters up to the longest keyword, looked up
                 # (rather than every keyword searched in the token), in keyword-file order
                 order = _keyword_order()
-                longest = min(len(token), max(map(len, order), default=0))
+                longest = min(len(token), _longest_keyword())
                 inner = {
                     token[i : i + n]
                     for n in range(2, longest + 1)
                     for i in range(len(token) - n + 1)
                 }
                 topics: list[str] = []
-                for word in sorted(inner.intersection(order), key=order.__getitem__):
+                for word in sorted((w for w in inner if w in order), key=order.__getitem__):
                     topics.extend(t for t in keywords[word] if t not in topics)
                 found = tuple(topics)
         if len(self) < 500_000:
@@ -75,6 +75,11 @@ class _TokenTopics(dict[str, tuple[str, ...]]):
 def _keyword_order() -> dict[str, int]:
     """Position of each keyword of two characters or more in ``topic_keywords``."""
     return {word: i for i, word in enumerate(topic_keywords()) if len(word) >= 2}
+
+
+@lru_cache(maxsize=1)
+def _longest_keyword() -> int:
+    return max(map(len, _keyword_order()), default=0)
 
 
 _token_topics = _TokenTopics()
