@@ -57,7 +57,7 @@ def tokenizer() -> jieba.Tokenizer:
                     freq = int(parts[1]) if len(parts) > 1 else None
                     tag = parts[2] if len(parts) > 2 else None
                     jieba.dt.add_word(parts[0], freq, tag)
-                _segment_block.cache_clear()
+                clear_segment_cache()
                 _ready = True
     return jieba.dt
 
@@ -65,6 +65,11 @@ def tokenizer() -> jieba.Tokenizer:
 @lru_cache(maxsize=SEGMENT_CACHE_SIZE)
 def _segment_block(block: str) -> tuple[str, ...]:
     return tuple(tokenizer().cut(block))
+
+
+def clear_segment_cache() -> None:
+    """Forget every memoised block (after changing jieba's dictionary; in benchmarks)."""
+    _segment_block.cache_clear()
 
 
 def segment(text: str) -> list[str]:
