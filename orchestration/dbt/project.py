@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -25,9 +26,44 @@ def dbt_cli() -> DbtCliResource:
     )
 
 
+#: Folders of the dbt project that hold no input of ``dbt parse``.
+_NOT_PARSED = frozenset({"target", "logs", "dbt_packages"})
+
+
+def parse_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
+    """What ``dbt parse`` reads: every project file (path, size, mtime) and the environment
+    variables the project may read (``VOC_*``, ``DBT_*``)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in _NOT_PARSED or not path.is_file():
+            continue
+        stat = path.stat()
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for name in sorted(os.environ):
+        if name.startswith(("VOC_", "DBT_")):
+            digest.update(f"{name}={os.environ[name]}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp_path() -> Path:
+    return Path(dbt_project.manifest_path).parent / "voc_parse_fingerprint.txt"
+
+
 def prepare_manifest() -> None:
-    """Run ``dbt parse`` so ``target/manifest.json`` matches the models on disk."""
+    """Run ``dbt parse`` so ``target/manifest.json`` matches the models on disk, unless the
+    manifest was parsed from exactly these files and settings (a parse costs about 10 s)."""
+    fingerprint = parse_fingerprint()
+    stamp = _stamp_path()
+    if (
+        dbt_project.manifest_path.exists()
+        and stamp.exists()
+        and stamp.read_text(encoding="utf-8") == fingerprint
+    ):
+        return
+    stamp.unlink(missing_ok=True)
     dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    stamp.write_text(fingerprint, encoding="utf-8")
 
 
 def ensure_manifest() -> None:

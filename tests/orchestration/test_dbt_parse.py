@@ -1,0 +1,47 @@
+"""`voc run` parses the dbt project only when what dbt parse reads has changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestration.dbt.project import dbt_project, parse_fingerprint, prepare_manifest
+from voc.settings import DBT_PROJECT_DIR
+
+
+def test_fingerprint_follows_project_files_and_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR / "models", project / "models")
+    (project / "dbt_project.yml").write_text("name: x\n", encoding="utf-8")
+    before = parse_fingerprint(project)
+    assert parse_fingerprint(project) == before
+
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text("{}", encoding="utf-8")
+    assert parse_fingerprint(project) == before, "dbt's own output is not an input"
+
+    model = next((project / "models").rglob("*.sql"))
+    stat = model.stat()
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    edited = parse_fingerprint(project)
+    assert edited != before
+
+    monkeypatch.setenv("VOC_TIMEZONE", "Asia/Taipei")
+    assert parse_fingerprint(project) != edited
+
+
+def test_an_unchanged_project_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    prepare_manifest()
+    manifest = Path(dbt_project.manifest_path)
+    parsed = manifest.stat().st_mtime_ns
+    prepare_manifest()
+    assert manifest.stat().st_mtime_ns == parsed
+
+    monkeypatch.setenv("VOC_TZ_SURVEY", "Asia/Taipei")  # read by the staging macros
+    prepare_manifest()
+    assert manifest.stat().st_mtime_ns > parsed
