@@ -19,9 +19,12 @@ import gc
 import json
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.pool
 import os
 import re
+import signal
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -239,10 +242,38 @@ def analyse_batch(
             for chunk in _chunks(items, chunk_size):
                 results.extend(_analyse_chunk(chunk))
         return results
-    with _pool_context().Pool(processes, initializer=warm_up) as pool:
+    with worker_pool(processes) as pool:
         parts = pool.map(_analyse_chunk_packed, list(_chunks(items, chunk_size)), chunksize=1)
     with _gc_paused():
         return [_unpack(row) for part in parts for row in part]
+
+
+def start_worker() -> None:
+    """Initializer of every scoring worker: SIGTERM back to its default action, then warm up.
+
+    A process started with SIGTERM ignored (``nohup``, some job runners) passes that on to its
+    workers, and a pool can then never stop them: ``Pool.terminate`` would wait forever.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warm_up()
+
+
+@contextmanager
+def worker_pool(
+    processes: int, context: multiprocessing.context.BaseContext | None = None
+) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of warmed-up scoring workers. Leaving the block normally lets the workers finish
+    and exit on their own; an error terminates them."""
+    pool = (context or _pool_context()).Pool(processes, initializer=start_worker)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

@@ -25,7 +25,8 @@ from multiprocessing.pool import Pool
 import duckdb
 import pandas as pd
 
-from text_analytics import MODEL_VERSION, analyse_batch, warm_up
+from text_analytics import MODEL_VERSION, analyse_batch
+from text_analytics.pipeline import worker_pool
 
 SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
@@ -139,7 +140,7 @@ def _worker_pool(processes: int) -> Iterator[Pool | None]:
     if processes <= 1:
         yield None
         return
-    with multiprocessing.get_context("spawn").Pool(processes, initializer=warm_up) as pool:
+    with worker_pool(processes, multiprocessing.get_context("spawn")) as pool:
         yield pool
 
 

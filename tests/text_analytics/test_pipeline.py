@@ -88,3 +88,20 @@ def test_score_frame_adds_columns() -> None:
     assert list(out["script"][1:3]) == ["none", "none"]
     assert set(out["model_version"]) == {MODEL_VERSION}
     assert "script" not in df.columns  # the input frame is left alone
+
+
+def test_workers_stop_when_the_caller_ignores_sigterm() -> None:
+    """Started under nohup or a job runner that ignores SIGTERM, the pool still ends."""
+    import subprocess
+    import sys
+
+    script = (
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from text_analytics import analyse_batch\n"
+        "print(len(analyse_batch(['很好', '太差了'] * 50, processes=2, chunk_size=10)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "100"
