@@ -78,6 +78,9 @@ class SuiteSpec:
     suite is not run and reports a failed ``table_exists`` check with ``missing_severity``.
     ``transform``, when given, derives columns in pandas that SQL cannot (for example text
     cleaned by ``text_analytics.clean``) before the frame is validated.
+    ``by_file``: the frame holds only rows of landing files that have not passed this suite
+    yet (with their ``_file_sha256`` and ``_file_path``); when no error-level check fails,
+    those files are remembered (``quality.validated_files``).
     """
 
     name: str
@@ -88,3 +91,4 @@ class SuiteSpec:
     missing_severity: Severity = "error"
     description: str = ""
     transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    by_file: bool = False

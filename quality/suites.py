@@ -26,6 +26,8 @@ from quality.expectations.marts import mart_suites
 from quality.expectations.raw import raw_suites
 from quality.results import CheckOutcome, record_outcomes
 from quality.spec import SuiteSpec
+from quality.validated_files import ensure_table as ensure_validated_files
+from quality.validated_files import remember
 from voc.settings import PROJECT_ROOT, get_settings
 
 LAYERS: tuple[str, ...] = ("raw", "intermediate", "marts", "authenticity")
@@ -104,13 +106,16 @@ def run_layer_checks(
 
     Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
     ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
-    when ``docs_dir`` is given, builds the Data Docs site there.
+    when ``docs_dir`` is given, builds the Data Docs site there. Raw source suites validate
+    only rows of files they have not passed before (``quality.validated_files``).
     """
     now = datetime.now(timezone.utc)
     run_at = now.replace(tzinfo=None)
     run_id = f"{layer}-{run_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     outcomes: list[CheckOutcome] = []
     to_validate = []
+    if layer == "raw":
+        ensure_validated_files(con)
     for spec in build_suites(con, layer, now):
         missing = [t for t in spec.requires if not _exists(con, t)]
         if missing:
@@ -124,6 +129,10 @@ def run_layer_checks(
         from quality.runner import validate
 
         outcomes.extend(validate(to_validate, run_name=run_id, run_time=now, docs_dir=docs_dir))
+    blocked = {o.suite for o in outcomes if o.blocks}
+    for spec, frame in to_validate:
+        if spec.by_file and spec.name not in blocked:
+            remember(con, spec.name, frame, run_at)
     index = str(docs_dir / "index.html") if docs_dir is not None else None
     record_outcomes(con, outcomes, run_id, run_at, data_docs=index)
     return outcomes

@@ -29,6 +29,7 @@ from ingestion.raw_store import raw_table
 from ingestion.timestamps import _ISO_WITH_OFFSET
 from quality import thresholds
 from quality.spec import Check, SuiteSpec
+from quality.validated_files import not_yet_passed, revalidate_all
 
 #: The column that dates each source's rows for the volume check (its event time).
 VOLUME_COLUMNS: dict[str, str] = {
@@ -108,7 +109,7 @@ def _number_sql(column: str) -> str:
     return f"try_cast({_text(column)} as double)"
 
 
-def _frame_sql(contract: SourceContract, timezone: str) -> str:
+def _frame_sql(contract: SourceContract, timezone: str, where: str | None = None) -> str:
     columns: list[str] = [
         f"{_text(contract.key)} as {_q(contract.key)}",
         "_file_sha256",
@@ -147,7 +148,8 @@ def _frame_sql(contract: SourceContract, timezone: str) -> str:
     for column in contract.dates:
         add(f"cast({date_sql(column)} as timestamp)", f"{column}__local")
         add(f"({_text(column)} is not null and {date_sql(column)} is null)", f"{column}__invalid")
-    return f"select {', '.join(columns)} from {raw_table(contract.name)}"
+    condition = f" where {where}" if where else ""
+    return f"select {', '.join(columns)} from {raw_table(contract.name)} as r{condition}"
 
 
 def _checks(contract: SourceContract, now_local: datetime) -> list[Check]:
@@ -264,14 +266,19 @@ def _checks(contract: SourceContract, now_local: datetime) -> list[Check]:
     return checks
 
 
-def source_suite(source: str, timezone: str, now_utc: datetime) -> SuiteSpec:
-    """The suite of one landing source's raw table."""
+def source_suite(
+    source: str, timezone: str, now_utc: datetime, only_new: bool = False
+) -> SuiteSpec:
+    """The suite of one landing source's raw table; with ``only_new``, of the rows of files
+    that have not passed it yet (``quality.validated_files``)."""
     contract = SOURCES[source]
     now_local = now_utc.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    name = f"raw.{source}"
     return SuiteSpec(
-        name=f"raw.{source}",
+        name=name,
         layer="raw",
-        query=_frame_sql(contract, timezone),
+        query=_frame_sql(contract, timezone, not_yet_passed(name, "r") if only_new else None),
+        by_file=only_new,
         checks=_checks(contract, now_local),
         requires=(f"raw.{source}",),
         description=f"Rows of raw.{source} against the landing contract (CHANNELS.md).",
@@ -371,6 +378,7 @@ def raw_suites(
     con: duckdb.DuckDBPyConnection, timezones: dict[str, str], now_utc: datetime
 ) -> list[SuiteSpec]:
     """Every raw suite: one per source, then the volume suite when there is enough history."""
-    suites = [source_suite(s, timezones.get(s, "UTC"), now_utc) for s in SOURCES]
+    only_new = not revalidate_all()
+    suites = [source_suite(s, timezones.get(s, "UTC"), now_utc, only_new) for s in SOURCES]
     volume = volume_suite(con, timezones, now_utc)
     return [*suites, volume] if volume else suites
