@@ -34,12 +34,14 @@ def parse_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
     """What ``dbt parse`` reads: every project file (path, size, mtime) and the environment
     variables the project may read (``VOC_*``, ``DBT_*``)."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] in _NOT_PARSED or not path.is_file():
+    # dbt's own output (target/ grows with every run) is never walked, only skipped.
+    tops = sorted(p for p in root.iterdir() if p.name not in _NOT_PARSED)
+    inputs = [p for top in tops for p in ([top] if top.is_file() else sorted(top.rglob("*")))]
+    for path in inputs:
+        if not path.is_file():
             continue
         stat = path.stat()
-        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     for name in sorted(os.environ):
         if name.startswith(("VOC_", "DBT_")):
             digest.update(f"{name}={os.environ[name]}\n".encode())
