@@ -1,4 +1,5 @@
-"""Incremental marts: a nightly run on new files equals a full refresh of everything."""
+"""Incremental models: a nightly run on new files (corrections included) equals a full
+refresh of everything, staging through marts."""
 
 from __future__ import annotations
 
@@ -13,16 +14,27 @@ from tests.conftest import run_dbt
 from tests.e2e.conftest import run_all
 from voc.generate import generate
 
-MARTS = [
-    "fct_feedback",
-    "fct_feedback_topic",
-    "dim_customer",
-    "mart_experience_daily",
-    "mart_experience_monthly",
-    "mart_churn_monthly",
-    "mart_topic_trend_weekly",
-    "mart_service_sla",
-    "mart_improvement_impact",
+#: Every incremental model, and the marts built from them.
+TABLES = [
+    "staging.stg_survey",
+    "staging.stg_app_review",
+    "staging.stg_ecommerce_review",
+    "staging.stg_social",
+    "staging.stg_support_ticket",
+    "staging.stg_store_card",
+    "staging.stg_crm_customer",
+    "staging.stg_order",
+    "staging.stg_improvement_action",
+    "intermediate.int_feedback_unioned",
+    "marts.fct_feedback",
+    "marts.fct_feedback_topic",
+    "marts.dim_customer",
+    "marts.mart_experience_daily",
+    "marts.mart_experience_monthly",
+    "marts.mart_churn_monthly",
+    "marts.mart_topic_trend_weekly",
+    "marts.mart_service_sla",
+    "marts.mart_improvement_impact",
 ]
 
 
@@ -32,7 +44,7 @@ def _is_list(value: object) -> bool:
 
 def snapshot(path: Path, table: str) -> pd.DataFrame:
     with duckdb.connect(str(path), read_only=True) as con:
-        frame = con.execute(f"select * from marts.{table}").df()
+        frame = con.execute(f"select * from {table}").df()
     frame = frame.drop(columns=[c for c in ("_loaded_at", "scored_at") if c in frame.columns])
     for column in frame.columns:  # lists (keywords, fake_reasons) compare as text
         if frame[column].map(_is_list).any():
@@ -47,12 +59,16 @@ def test_late_files_then_incremental_run_equals_full_refresh(tmp_path: Path) -> 
     landing = tmp_path / "landing"
     generate(out_dir=landing, days=60, customers=800, seed=5)
     held_back = tmp_path / "held_back"
-    # Hold back the newest file of every source, as if it arrived the next night.
+    # Hold back the newest file of every source, as if it arrived the next night, and the
+    # support tickets' correction file (it re-delivers tickets of an earlier file).
+    corrections = sorted(landing.glob("support_ticket/*_corrections.csv"))
+    assert corrections, "the generator writes a correction file"
     for folder in sorted(p for p in landing.iterdir() if p.is_dir()):
-        newest = sorted(folder.iterdir())[-1]
+        late = {sorted(folder.iterdir())[-1], *(c for c in corrections if c.parent == folder)}
         target = held_back / folder.name
         target.mkdir(parents=True)
-        shutil.move(str(newest), target / newest.name)
+        for path in late:
+            shutil.move(str(path), target / path.name)
 
     held_count = sum(1 for folder in held_back.iterdir() for _ in folder.iterdir())
     warehouse = tmp_path / "warehouse.duckdb"
@@ -71,15 +87,8 @@ def test_late_files_then_incremental_run_equals_full_refresh(tmp_path: Path) -> 
 
     refreshed = tmp_path / "refreshed.duckdb"
     shutil.copy(warehouse, refreshed)
-    run_dbt(
-        "build",
-        "--full-refresh",
-        "--select",
-        "path:models/marts path:seeds",
-        target_path=tmp_path / "target",
-        duckdb_path=refreshed,
-    )
-    for table in MARTS:
+    run_dbt("build", "--full-refresh", target_path=tmp_path / "target", duckdb_path=refreshed)
+    for table in TABLES:
         pd.testing.assert_frame_equal(
             snapshot(warehouse, table), snapshot(refreshed, table), check_dtype=False, obj=table
         )

@@ -1,7 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='feedback_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 {#
     Every feedback item of every text-bearing source in one shape. feedback_id is a hash of
     the source and the item's key in it, so the same item gets the same id on every rerun and
     full refresh, whatever else changes.
+
+    Incremental: each source contributes the staging rows delivered since the latest of that
+    source already here (a correction replaces its item), so a nightly run costs what arrived.
 #}
 
 with
@@ -24,6 +36,7 @@ survey as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_survey') }}
+    {{ new_deliveries(partition_column='source', partition_value='survey') }}
 ),
 
 app_review as (
@@ -44,6 +57,7 @@ app_review as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_app_review') }}
+    {{ new_deliveries(partition_column='source', partition_value='app_review') }}
 ),
 
 ecommerce_review as (
@@ -64,6 +78,7 @@ ecommerce_review as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_ecommerce_review') }}
+    {{ new_deliveries(partition_column='source', partition_value='ecommerce_review') }}
 ),
 
 social as (
@@ -84,6 +99,7 @@ social as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_social') }}
+    {{ new_deliveries(partition_column='source', partition_value='social') }}
 ),
 
 support_ticket as (
@@ -104,6 +120,7 @@ support_ticket as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_support_ticket') }}
+    {{ new_deliveries(partition_column='source', partition_value='support_ticket') }}
 ),
 
 store_card as (
@@ -125,6 +142,7 @@ store_card as (
         feedback_text,
         _loaded_at
     from {{ ref('stg_store_card') }}
+    {{ new_deliveries(partition_column='source', partition_value='store_card') }}
 ),
 
 unioned as (

@@ -1,7 +1,10 @@
+{{ config(unique_key='customer_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'crm_customer') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

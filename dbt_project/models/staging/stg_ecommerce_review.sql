@@ -1,7 +1,10 @@
+{{ config(unique_key='review_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'ecommerce_review') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

@@ -1,7 +1,10 @@
+{{ config(unique_key='action_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'improvement_action') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

@@ -1,7 +1,10 @@
+{{ config(unique_key='order_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'order') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

@@ -1,7 +1,10 @@
+{{ config(unique_key='post_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'social') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

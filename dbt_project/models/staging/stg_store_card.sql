@@ -1,7 +1,10 @@
+{{ config(unique_key='card_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'store_card') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

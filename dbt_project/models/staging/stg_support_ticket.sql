@@ -1,7 +1,10 @@
+{{ config(unique_key='ticket_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'support_ticket') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (

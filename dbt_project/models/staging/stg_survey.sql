@@ -1,7 +1,10 @@
+{{ config(unique_key='response_id') }}
+
 with
 
 source as (
     select * from {{ source('raw', 'survey') }}
+    {{ new_deliveries() }}
 ),
 
 renamed as (
