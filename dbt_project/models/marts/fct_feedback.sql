@@ -28,6 +28,35 @@ scores as (
 authenticity as (
     select * from {{ ref('mart_review_authenticity') }}
 ),
+{% if is_incremental() %}
+{#- The items to replace, found from keys alone so that only they are joined and written.
+    It reads the tables, not the CTEs above: DuckDB materialises a CTE read more than once. #}
+changed as (
+    select feedback_id from {{ ref('int_feedback_unioned') }}
+    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    union
+    select feedback_id from {{ source('text_analytics', 'feedback_scores') }}
+    where scored_at > (select max(scored_at) from {{ this }})
+    union
+    -- Items a failed or interrupted run never wrote.
+    select unioned.feedback_id from {{ ref('int_feedback_unioned') }} as unioned
+    where not exists (
+        select 1 from {{ this }} as previous
+        where previous.feedback_id = unioned.feedback_id
+    )
+    union
+    -- A review's flag can change later (a copy posted next week flags it too).
+    select previous.feedback_id
+    from {{ this }} as previous
+    left join authenticity
+        on previous.feedback_id = authenticity.feedback_id
+    where
+        previous.is_suspected_fake != coalesce(authenticity.is_suspected_fake, false)
+        or previous.fake_reasons is distinct from (
+            case when authenticity.is_suspected_fake then authenticity.rules end
+        )
+),
+{% endif %}
 
 joined as (
     select
@@ -61,6 +90,10 @@ joined as (
         feedback._loaded_at,
         scores.scored_at
     from feedback
+    {% if is_incremental() %}
+        inner join changed
+            on feedback.feedback_id = changed.feedback_id
+    {% endif %}
     left join scores
         on feedback.feedback_id = scores.feedback_id
     left join authenticity
@@ -68,22 +101,3 @@ joined as (
 )
 
 select * from joined
-{% if is_incremental() %}
-    where
-        _loaded_at > (select max(_loaded_at) from {{ this }})
-        or scored_at > (select max(scored_at) from {{ this }})
-        or feedback_id not in (select feedback_id from {{ this }})
-        -- A review's flag can change later (a copy posted next week flags it too).
-        or feedback_id in (
-            select previous.feedback_id
-            from {{ this }} as previous
-            left join authenticity
-                on previous.feedback_id = authenticity.feedback_id
-            where
-                previous.is_suspected_fake
-                != coalesce(authenticity.is_suspected_fake, false)
-                or previous.fake_reasons is distinct from (
-                    case when authenticity.is_suspected_fake then authenticity.rules end
-                )
-        )
-{% endif %}
