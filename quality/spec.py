@@ -81,6 +81,10 @@ class SuiteSpec:
     ``by_file``: the frame holds only rows of landing files that have not passed this suite
     yet (with their ``_file_sha256`` and ``_file_path``); when no error-level check fails,
     those files are remembered (``quality.validated_files``).
+    ``by_loaded_at``: a column of the frame (the source) whose values each keep a watermark:
+    the frame holds only rows loaded (``_loaded_at``, also a column) after the latest load
+    time that passed this suite for their value; when no error-level check fails, each
+    watermark moves to its rows' latest (``quality.validated_loads``).
     """
 
     name: str
@@ -92,3 +96,4 @@ class SuiteSpec:
     description: str = ""
     transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     by_file: bool = False
+    by_loaded_at: str | None = None

@@ -27,7 +27,7 @@ from quality.expectations.raw import raw_suites
 from quality.results import CheckOutcome, record_outcomes
 from quality.spec import SuiteSpec
 from quality.validated_files import ensure_table as ensure_validated_files
-from quality.validated_files import remember
+from quality.validated_files import remember, remember_loads
 from voc.settings import PROJECT_ROOT, get_settings
 
 LAYERS: tuple[str, ...] = ("raw", "intermediate", "marts", "authenticity")
@@ -104,18 +104,18 @@ def run_layer_checks(
 ) -> list[CheckOutcome]:
     """Run every suite of ``layer`` on the warehouse behind ``con``.
 
-    Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
-    ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
-    when ``docs_dir`` is given, builds the Data Docs site there. Raw source suites validate
-    only rows of files they have not passed before (``quality.validated_files``).
+        Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
+        ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
+        when ``docs_dir`` is given, builds the Data Docs site there. Raw source suites validate
+        only rows of files they have not passed before (``quality.validated_files``); the unified
+    feedback suite only rows loaded since it last passed (``quality.validated_loads``).
     """
     now = datetime.now(timezone.utc)
     run_at = now.replace(tzinfo=None)
     run_id = f"{layer}-{run_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     outcomes: list[CheckOutcome] = []
     to_validate = []
-    if layer == "raw":
-        ensure_validated_files(con)
+    ensure_validated_files(con)
     for spec in build_suites(con, layer, now):
         missing = [t for t in spec.requires if not _exists(con, t)]
         if missing:
@@ -131,8 +131,12 @@ def run_layer_checks(
         outcomes.extend(validate(to_validate, run_name=run_id, run_time=now, docs_dir=docs_dir))
     blocked = {o.suite for o in outcomes if o.blocks}
     for spec, frame in to_validate:
-        if spec.by_file and spec.name not in blocked:
+        if spec.name in blocked:
+            continue
+        if spec.by_file:
             remember(con, spec.name, frame, run_at)
+        if spec.by_loaded_at:
+            remember_loads(con, spec.name, spec.by_loaded_at, frame, run_at)
     index = str(docs_dir / "index.html") if docs_dir is not None else None
     record_outcomes(con, outcomes, run_id, run_at, data_docs=index)
     return outcomes

@@ -1,10 +1,15 @@
-"""Raw rows are validated once: a landing file whose rows passed its source's suite is
-remembered, and later runs validate only the rows of files not passed yet.
+"""Rows are validated once: what passed a suite is remembered, and later runs validate only
+what has not passed yet.
 
-The nightly refresh then costs what the new files cost, not what the history costs. A file
-whose rows failed is not remembered, so it is validated again (and blocks again) until it is
-fixed or superseded. ``voc run --full-refresh`` (``VOC_DBT_FULL_REFRESH=1``) or
-``VOC_QUALITY_REVALIDATE=1`` validates every row again, after a change to the suites.
+- Raw suites remember landing files (``quality.validated_files``): a file whose rows passed
+  its source's suite is not validated again.
+- Suites of tables with a load time (``_loaded_at``) remember the latest load time they
+  passed through (``quality.validated_loads``), and later validate only rows loaded after it.
+
+The nightly refresh then costs what arrived, not what the history costs. What failed is not
+remembered, so it is validated again (and blocks again) until it is fixed or superseded.
+``voc run --full-refresh`` (``VOC_DBT_FULL_REFRESH=1``) or ``VOC_QUALITY_REVALIDATE=1``
+validates every row again, after a change to the suites.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import duckdb
 import pandas as pd
 
 TABLE = "quality.validated_files"
+LOADS_TABLE = "quality.validated_loads"
+#: Load time before any load: a suite with no watermark validates every row.
+_EPOCH = "timestamp '1900-01-01'"
 REVALIDATE_ENV = ("VOC_QUALITY_REVALIDATE", "VOC_DBT_FULL_REFRESH")
 
 
@@ -35,6 +43,18 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
             rows_validated bigint not null,
             validated_at timestamp not null,
             primary key (suite, file_sha256, file_path)
+        )
+        """
+    )
+    con.execute(
+        f"""
+        create table if not exists {LOADS_TABLE} (
+            suite varchar not null,
+            part varchar not null,
+            loaded_through timestamp not null,
+            rows_validated bigint not null,
+            validated_at timestamp not null,
+            primary key (suite, part)
         )
         """
     )
@@ -69,3 +89,43 @@ def remember(
     finally:
         con.unregister("_passed_files")
     return len(files)
+
+
+def loaded_after_watermark(suite: str, loaded_at: str, part: str) -> str:
+    """SQL condition: ``loaded_at`` is later than the latest load time that passed ``suite``
+    for the row's ``part`` (column expressions); true when that part has not passed yet.
+
+    Each part (a source) keeps its own watermark, so rows of a source that reached the table
+    late (its staging failed or was not selected) are still validated."""
+    name = suite.replace("'", "''")
+    return (
+        f"{loaded_at} > coalesce((select w.loaded_through from {LOADS_TABLE} as w "
+        f"where w.suite = '{name}' and w.part = {part}), {_EPOCH})"
+    )
+
+
+def remember_loads(
+    con: duckdb.DuckDBPyConnection,
+    suite: str,
+    part: str,
+    frame: pd.DataFrame,
+    validated_at: datetime,
+) -> int:
+    """Move each part's watermark of ``suite`` to the latest ``_loaded_at`` of its rows in
+    ``frame`` (they passed); ``part`` names the frame's column. Returns the parts moved."""
+    if frame.empty:
+        return 0
+    loads = (
+        frame.groupby(part)
+        .agg(loaded_through=("_loaded_at", "max"), rows_validated=("_loaded_at", "size"))
+        .reset_index()
+        .rename(columns={part: "part"})
+    )
+    loads.insert(0, "suite", suite)
+    loads["validated_at"] = validated_at
+    con.register("_passed_loads", loads)
+    try:
+        con.execute(f"insert or replace into {LOADS_TABLE} by name select * from _passed_loads")
+    finally:
+        con.unregister("_passed_loads")
+    return len(loads)

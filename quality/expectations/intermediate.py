@@ -5,6 +5,11 @@
 should resolve to the CRM. Unresolved ids are expected now and then (a CRM row quarantined
 or delivered late; ``dim_customer`` still covers them), so they are counted in a warning
 rather than blocking.
+
+The feedback suite validates only items loaded since it last passed (``by_loaded_at``), plus
+every other row sharing a ``feedback_id`` with one of them, so uniqueness is still checked
+against the whole table. ``voc run --full-refresh`` or ``VOC_QUALITY_REVALIDATE=1``
+validates every row again.
 """
 
 from __future__ import annotations
@@ -16,25 +21,43 @@ import pandas as pd
 from ingestion.contracts import FEEDBACK_SOURCE_NAMES
 from quality import thresholds
 from quality.spec import Check, SuiteSpec
+from quality.validated_files import loaded_after_watermark, revalidate_all
 
 #: Sources whose rows are pointless without text: a review, post or ticket is its text. A
 #: survey comment and a store card's comment are optional, and app stores accept a rating
 #: without a review text.
 TEXT_REQUIRED_SOURCES: tuple[str, ...] = ("ecommerce_review", "social", "support_ticket")
 
-_FEEDBACK_SQL = f"""
+FEEDBACK_SUITE = "intermediate.int_feedback_unioned"
+
+
+def _feedback_sql(only_new: bool) -> str:
+    """The frame of the feedback suite; with ``only_new``, the items loaded since the suite
+    last passed and the rows that share their ``feedback_id``."""
+    required = ", ".join(f"'{s}'" for s in TEXT_REQUIRED_SOURCES)
+    where = ""
+    if only_new:
+        new = loaded_after_watermark(FEEDBACK_SUITE, "f._loaded_at", "f.source")
+        new_ids = loaded_after_watermark(FEEDBACK_SUITE, "n._loaded_at", "n.source")
+        where = (
+            f"where {new} or f.feedback_id in (select n.feedback_id "
+            f"from intermediate.int_feedback_unioned as n where {new_ids})"
+        )
+    return f"""
 select
     f.feedback_id,
     f.source,
     f.source_record_id,
     f.created_at,
     f.rating_5,
-    case when f.source in ({", ".join(f"'{s}'" for s in TEXT_REQUIRED_SOURCES)})
+    case when f.source in ({required})
         then coalesce(f.feedback_text, '') end as required_text,
-    case when f.customer_id is not null then c.customer_id is not null end as customer_resolves
+    case when f.customer_id is not null then c.customer_id is not null end as customer_resolves,
+    f._loaded_at
 from intermediate.int_feedback_unioned as f
 left join (select distinct customer_id from staging.stg_crm_customer) as c
     on c.customer_id = f.customer_id
+{where}
 """
 
 
@@ -49,7 +72,7 @@ def _text_empty_after_cleaning(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def feedback_suite(now_utc: datetime) -> SuiteSpec:
+def feedback_suite(now_utc: datetime, only_new: bool = False) -> SuiteSpec:
     latest = now_utc.replace(tzinfo=None, microsecond=0) + timedelta(
         hours=thresholds.FUTURE_TOLERANCE_HOURS
     )
@@ -119,9 +142,10 @@ def feedback_suite(now_utc: datetime) -> SuiteSpec:
         ),
     ]
     return SuiteSpec(
-        name="intermediate.int_feedback_unioned",
+        name=FEEDBACK_SUITE,
         layer="intermediate",
-        query=_FEEDBACK_SQL,
+        query=_feedback_sql(only_new),
+        by_loaded_at="source" if only_new else None,
         checks=checks,
         requires=("intermediate.int_feedback_unioned", "staging.stg_crm_customer"),
         transform=_text_empty_after_cleaning,
@@ -154,5 +178,5 @@ def actions_suite() -> SuiteSpec:
     )
 
 
-def intermediate_suites(now_utc: datetime) -> list[SuiteSpec]:
-    return [feedback_suite(now_utc), actions_suite()]
+def intermediate_suites(now_utc: datetime, only_new: bool = True) -> list[SuiteSpec]:
+    return [feedback_suite(now_utc, only_new and not revalidate_all()), actions_suite()]

@@ -1,4 +1,5 @@
-"""Raw suites validate each landing file's rows until they pass, then not again."""
+"""What passed a suite is not validated again: raw suites by landing file, the unified
+feedback suite by load time per source."""
 
 from __future__ import annotations
 
@@ -76,3 +77,91 @@ def test_passed_files_are_not_validated_again_and_failed_ones_are(
 
         monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
         assert survey_checked(run_layer_checks(con, "raw")) == rows + 1
+
+
+FEEDBACK_SUITE = "intermediate.int_feedback_unioned"
+UNIQUE_CHECK = "expect_column_values_to_be_unique(feedback_id)"
+
+
+def feedback_outcome(outcomes: list[CheckOutcome], expectation: str) -> CheckOutcome:
+    (found,) = [o for o in outcomes if o.suite == FEEDBACK_SUITE and o.expectation == expectation]
+    return found
+
+
+def feedback_checked(outcomes: list[CheckOutcome]) -> int:
+    """Rows the unified-feedback suite looked at."""
+    return feedback_outcome(outcomes, "expect_column_values_to_not_be_null(feedback_id)").observed[
+        "element_count"
+    ]
+
+
+def add_feedback(con: duckdb.DuckDBPyConnection, feedback_id: str, source: str) -> None:
+    """A unified feedback row loaded now (a copy of the first row, with a new id or not)."""
+    con.execute(
+        "insert into intermediate.int_feedback_unioned "
+        "select * replace (? as feedback_id, ? as source, now()::timestamp as _loaded_at) "
+        "from intermediate.int_feedback_unioned order by feedback_id limit 1",
+        [feedback_id, source],
+    )
+
+
+def test_unified_feedback_is_validated_from_its_last_passed_load_per_source(
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VOC_QUALITY_REVALIDATE", raising=False)
+    monkeypatch.delenv("VOC_DBT_FULL_REFRESH", raising=False)
+    with duckdb.connect(str(warehouse_copy)) as con:
+        rows, sources = con.execute(
+            "select count(*), count(distinct source) from intermediate.int_feedback_unioned"
+        ).fetchone()
+        first = run_layer_checks(con, "intermediate")
+        assert feedback_checked(first) == rows > 0
+        assert not [o for o in first if o.blocks]
+        watermarks = con.execute(
+            "select count(*), sum(rows_validated) from quality.validated_loads "
+            f"where suite = '{FEEDBACK_SUITE}'"
+        ).fetchone()
+        assert watermarks == (sources, rows)
+        assert feedback_checked(run_layer_checks(con, "intermediate")) == 0
+
+        add_feedback(con, "new-survey-item", "survey")
+        assert feedback_checked(run_layer_checks(con, "intermediate")) == 1
+        assert feedback_checked(run_layer_checks(con, "intermediate")) == 0
+
+        # A source whose rows reach the table late, with load times before another source's
+        # watermark, is still validated: each source keeps its own.
+        (oldest,) = con.execute(
+            "select min(_loaded_at) from intermediate.int_feedback_unioned"
+        ).fetchone()
+        con.execute(
+            "insert into intermediate.int_feedback_unioned "
+            "select * replace ('late-item' as feedback_id, 'late_source' as source, "
+            "? as _loaded_at) from intermediate.int_feedback_unioned limit 1",
+            [oldest],
+        )
+        late = run_layer_checks(con, "intermediate")
+        assert feedback_checked(late) == 1
+        assert feedback_outcome(late, "expect_column_values_to_be_in_set(source)").blocks
+        con.execute("delete from intermediate.int_feedback_unioned where source = 'late_source'")
+
+        # A new row repeating an old id: the old row is validated with it, so the duplicate
+        # is found although the old row passed long ago; it blocks until it is gone.
+        (old_id,) = con.execute(
+            "select feedback_id from intermediate.int_feedback_unioned order by feedback_id limit 1"
+        ).fetchone()
+        add_feedback(con, old_id, "survey")
+        for _ in range(2):
+            duplicate = run_layer_checks(con, "intermediate")
+            unique = feedback_outcome(duplicate, UNIQUE_CHECK)
+            assert unique.blocks and unique.observed["unexpected_count"] == 2
+        con.execute(
+            "delete from intermediate.int_feedback_unioned "
+            "where feedback_id = ? and _loaded_at = (select max(_loaded_at) "
+            "from intermediate.int_feedback_unioned where feedback_id = ?)",
+            [old_id, old_id],
+        )
+        cleared = run_layer_checks(con, "intermediate")
+        assert not feedback_outcome(cleared, UNIQUE_CHECK).blocks
+
+        monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
+        assert feedback_checked(run_layer_checks(con, "intermediate")) == rows + 1
