@@ -32,6 +32,10 @@ SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
 TOPIC_SCORES = f"{SCHEMA}.feedback_topic_scores"
 FEEDBACK = "intermediate.int_feedback_unioned"
+#: Pending items from which scoring starts worker processes. A worker takes about 3 s to
+#: start (imports, jieba's dictionary) and a core scores about 4,500 items/s (make bench), so
+#: two workers finish sooner than this process alone only beyond about 2 x 4,500 x 3 items.
+PARALLEL_FROM = 25_000
 
 _DDL = (
     f"create schema if not exists {SCHEMA}",
@@ -257,20 +261,23 @@ def score_pending(
     processes: int = 2,
     chunk_size: int = 2_000,
     rescore: RescoreWindow | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> ScoringReport:
     """Score every pending feedback item (or every item of ``rescore``'s days); see the
     module docstring.
 
     ``batch_size`` items are read, scored and written at a time (bounded memory: at most two
     batches are held, the one being written and the one the workers score meanwhile); within
-    a batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than one chunk
-    are scored in this process, without starting workers.
+    a batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than
+    ``parallel_from`` (or than one chunk) are scored in this process, without starting
+    workers: below that, starting them costs more than they save.
     """
     ensure_tables(con)
     report = ScoringReport(model_version)
     report.pending = _collect_pending(con, model_version, rescore)
     started = time.perf_counter()
-    with _worker_pool(processes if report.pending > chunk_size else 1) as pool:
+    parallel = report.pending > chunk_size and report.pending >= parallel_from
+    with _worker_pool(processes if parallel else 1) as pool:
         in_flight: tuple[pd.DataFrame, _Scoring] | None = None
         for first in [*range(1, report.pending + 1, batch_size), None]:
             started_next = None

@@ -45,3 +45,21 @@ def test_an_unchanged_project_is_not_parsed_again(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("VOC_TZ_SURVEY", "Asia/Taipei")  # read by the staging macros
     prepare_manifest()
     assert manifest.stat().st_mtime_ns > parsed
+
+
+def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs() -> None:
+    """The version dagster-dbt would learn from ``dbt --version`` is read from the installed
+    package instead; they must agree, or dagster-dbt would pick the wrong code path."""
+    import re
+    import subprocess
+
+    from orchestration.dbt.project import DBT_EXECUTABLE, dbt_cli
+
+    output = subprocess.run(
+        [DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", output)
+    assert core, output
+    resource = dbt_cli()
+    assert str(resource._cli_version) == core.group(1)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

@@ -79,7 +79,7 @@ def test_two_processes_give_the_same_scores_as_one(warehouse_copy: Path, tmp_pat
         one = con.execute(query).fetchall(), con.execute(topics).fetchall()
     with duckdb.connect(str(other)) as con:
         # several batches in flight at once, each split over the workers
-        second = score_pending(con, processes=2, batch_size=7, chunk_size=2)
+        second = score_pending(con, processes=2, batch_size=7, chunk_size=2, parallel_from=0)
         two = con.execute(query).fetchall(), con.execute(topics).fetchall()
     assert one == two
     assert first.scored == second.scored == len(one[0]) > 7
