@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from quality.expectations.authenticity import rule_codes
 from quality.spec import Check, SuiteSpec
+from quality.validated_files import loaded_after_watermark, revalidate_all
 
 
 def _between(column: str, low: float, high: float, what: str) -> Check:
@@ -76,13 +77,38 @@ def _experience_checks() -> list[Check]:
 _NPS_COUNTED = "promoters + passives + detractors as nps_counted"
 
 
-def mart_suites() -> list[SuiteSpec]:
-    """One suite per mart table."""
+FCT_FEEDBACK_SUITE = "marts.fct_feedback"
+
+
+def _fct_feedback_sql(only_new: bool) -> str:
+    """The frame of the fct_feedback suite. With ``only_new``: the items changed (loaded or
+    scored; ``_loaded_at`` here is the later of the two) since the suite last passed for
+    their source, and every row sharing a feedback_id with one of them, so uniqueness is
+    still checked against the whole table."""
+    frame = (
+        "select feedback_id, sentiment_score, rating_5, sentiment_label, source, "
+        "greatest(_loaded_at, coalesce(scored_at, _loaded_at)) as _loaded_at "
+        "from marts.fct_feedback"
+    )
+    if not only_new:
+        return frame
+    new = loaded_after_watermark(FCT_FEEDBACK_SUITE, "f._loaded_at", "f.source")
+    new_ids = loaded_after_watermark(FCT_FEEDBACK_SUITE, "n._loaded_at", "n.source")
+    return (
+        f"with items as ({frame}) select * from items as f where {new} "
+        f"or f.feedback_id in (select n.feedback_id from items as n where {new_ids})"
+    )
+
+
+def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
+    """One suite per mart table. The fct_feedback suite (a row per feedback item, the one
+    that grows with history) validates only what changed since it last passed, unless
+    everything is revalidated (``quality.validated_files.revalidate_all``)."""
+    only_new = only_new and not revalidate_all()
     specs: list[tuple[str, str, list[Check]]] = [
         (
             "fct_feedback",
-            "select feedback_id, sentiment_score, rating_5, sentiment_label "
-            "from marts.fct_feedback",
+            _fct_feedback_sql(only_new),
             [
                 Check(
                     "ExpectColumnValuesToNotBeNull",
@@ -201,6 +227,7 @@ def mart_suites() -> list[SuiteSpec]:
             checks=checks,
             requires=(f"marts.{table}",),
             description=f"Ranges and reconciliations of marts.{table} (MARTS.md).",
+            by_loaded_at="source" if only_new and table == "fct_feedback" else None,
         )
         for table, query, checks in specs
     ]

@@ -154,6 +154,42 @@ def test_marts_and_rule_hits_pass_on_the_built_warehouse(
     assert all(code in page for code in rule_codes())
 
 
+def test_fct_feedback_is_validated_from_what_changed_since_it_last_passed(
+    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VOC_QUALITY_REVALIDATE", raising=False)
+    monkeypatch.delenv("VOC_DBT_FULL_REFRESH", raising=False)
+    path = tmp_path / "built.duckdb"
+    shutil.copy(built_warehouse, path)
+    suite, not_null = "marts.fct_feedback", "expect_column_values_to_not_be_null(feedback_id)"
+    score = "expect_column_values_to_be_between(sentiment_score)"
+    with duckdb.connect(str(path)) as con:
+        (rows,) = con.execute("select count(*) from marts.fct_feedback").fetchone()
+        first = run_layer_checks(con, "marts")
+        assert _by_name(first, suite, not_null).observed["element_count"] == rows > 0
+        again = run_layer_checks(con, "marts")
+        assert _by_name(again, suite, not_null).observed["element_count"] == 0
+        # A rescore that writes an impossible score: found, and blocking until it is fixed.
+        con.execute(
+            "update marts.fct_feedback set sentiment_score = 3.0, "
+            "scored_at = now()::timestamp where feedback_id = "
+            "(select min(feedback_id) from marts.fct_feedback)"
+        )
+        for _ in range(2):
+            bad = run_layer_checks(con, "marts")
+            assert _by_name(bad, suite, not_null).observed["element_count"] == 1
+            assert _by_name(bad, suite, score).blocks
+        con.execute("update marts.fct_feedback set sentiment_score = 0.5 where sentiment_score > 1")
+        fixed = run_layer_checks(con, "marts")
+        assert not _by_name(fixed, suite, score).blocks
+        assert (
+            _by_name(run_layer_checks(con, "marts"), suite, not_null).observed["element_count"] == 0
+        )
+        monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
+        everything = run_layer_checks(con, "marts")
+        assert _by_name(everything, suite, not_null).observed["element_count"] == rows
+
+
 def test_volume_bounds_are_learnt_and_a_drop_is_flagged() -> None:
     assert learn_volume_bounds([100] * 10) is None  # too little history
     bounds = learn_volume_bounds([95, 100, 105, 98, 102] * 6)
