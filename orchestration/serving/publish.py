@@ -9,18 +9,28 @@ until its last reader closes it). The Parquet files are written aside and rename
 way, one per mart, after the DuckDB copy. If anything fails before the renames, the last
 good copy stays in place and the half-built files are removed (or, after a kill, removed by
 the next publish).
+
+The copy is built from the last one: its file is copied and each mart replaced in it. The
+incremental marts (``INCREMENTAL_MARTS``) are not copied whole: only the rows dbt wrote since
+the last publish (``_written_at``) replace theirs, and rows whose key left the warehouse are
+deleted, so a nightly publish costs what changed in them. Anything that does not match
+(no previous copy, a table whose columns changed) is copied whole.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+
+log = logging.getLogger(__name__)
 
 #: Schema of the serving copy (and of the warehouse) that BI tools read.
 MARTS_SCHEMA = "marts"
@@ -30,6 +40,11 @@ PUBLISH_LOG_TABLE = "meta.published_tables"
 PARQUET_MANIFEST = "_published.json"
 
 _TMP_MARK = ".publishing-"
+
+#: Incremental marts and their key (the dbt model's ``unique_key``): published as a delta.
+INCREMENTAL_MARTS = {"fct_feedback": "feedback_id", "fct_feedback_topic": "feedback_id"}
+#: The column dbt stamps on every row it writes (macro ``written_at``).
+WRITTEN_AT = "_written_at"
 
 
 @dataclass
@@ -41,6 +56,8 @@ class PublishReport:
     published_at: datetime
     row_counts: dict[str, int] = field(default_factory=dict)
     serving_bytes: int = 0
+    #: Tables brought up to date by their changed rows rather than copied whole.
+    delta_tables: list[str] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -74,43 +91,103 @@ def remove_leftovers(serving_path: Path, parquet_dir: Path) -> list[Path]:
     return leftovers
 
 
-def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    """Tables and views of ``marts`` in the attached database ``catalog``."""
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_catalog = 'warehouse' and table_schema = ? order by table_name",
-        [MARTS_SCHEMA],
+        "where table_catalog = ? and table_schema = ? order by table_name",
+        [catalog, MARTS_SCHEMA],
     ).fetchall()
     return [name for (name,) in rows]
 
 
-def _build_copy(warehouse_path: Path, target: Path, run_id: str, now: datetime) -> dict[str, int]:
-    """Write every table and view of ``marts`` into a new DuckDB file at ``target``."""
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, MARTS_SCHEMA, table],
+    ).fetchall()
+
+
+def _apply_delta(con: duckdb.DuckDBPyConnection, table: str, key: str) -> bool:
+    """Bring ``marts.<table>`` of the copy up to the warehouse's by its changed rows; False
+    (nothing done) when the copy's table cannot take a delta."""
+    columns = _columns(con, "warehouse", table)
+    if (
+        WRITTEN_AT not in {c for c, _ in columns}
+        or key not in {c for c, _ in columns}
+        or _columns(con, "serving", table) != columns
+    ):
+        return False
+    name, k, w = _quote_identifier(table), _quote_identifier(key), _quote_identifier(WRITTEN_AT)
+    source, target = f"warehouse.{MARTS_SCHEMA}.{name}", f"serving.{MARTS_SCHEMA}.{name}"
+    latest_source, latest_target = con.execute(
+        f"select (select max({w}) from {source}), (select max({w}) from {target})"
+    ).fetchone()
+    if latest_source is not None and latest_target is not None and latest_source < latest_target:
+        return False  # the warehouse went back in time (a restored file): copy it whole
+    con.execute(
+        f"create temp table _changed as select distinct {k} from {source} "
+        f"where {w} > (select coalesce(max({w}), timestamp '-infinity') from {target})"
+    )
+    try:
+        con.execute(
+            f"delete from {target} where {k} in (select {k} from _changed) "
+            f"or {k} not in (select {k} from {source})"
+        )
+        con.execute(
+            f"insert into {target} select * from {source} where {k} in (select {k} from _changed)"
+        )
+    finally:
+        con.execute("drop table _changed")
+    return True
+
+
+def _build_copy(
+    warehouse_path: Path, target: Path, run_id: str, now: datetime, incremental: bool
+) -> tuple[dict[str, int], list[str]]:
+    """Make ``target`` (new, or a copy of the last serving copy when ``incremental``) hold
+    every table and view of ``marts``, as tables; returns the row counts and the tables
+    brought up to date by a delta."""
     counts: dict[str, int] = {}
-    with duckdb.connect(str(target)) as con:
+    deltas: list[str] = []
+    with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_quote_literal(warehouse_path)} as warehouse (read_only)")
-        tables = _mart_tables(con)
+        con.execute(f"attach {_quote_literal(target)} as serving")
+        con.execute("use serving")
+        tables = _mart_tables(con, "warehouse")
         if not tables:
             raise RuntimeError(f"{warehouse_path} has no {MARTS_SCHEMA} tables to publish")
-        con.execute(f"create schema {MARTS_SCHEMA}")
-        con.execute("create schema meta")
+        previous = set(_mart_tables(con, "serving"))
+        con.execute(f"create schema if not exists {MARTS_SCHEMA}")
+        con.execute("create schema if not exists meta")
         con.execute(
-            f"create table {PUBLISH_LOG_TABLE} (table_name varchar primary key, "
+            f"create table if not exists {PUBLISH_LOG_TABLE} (table_name varchar primary key, "
             "row_count bigint not null, published_at timestamptz not null, run_id varchar)"
         )
+        con.execute(f"delete from {PUBLISH_LOG_TABLE}")
+        for stale in sorted(previous - set(tables)):
+            con.execute(f"drop table {MARTS_SCHEMA}.{_quote_identifier(stale)}")
         for table in tables:
             name = _quote_identifier(table)
-            con.execute(
-                f"create table {MARTS_SCHEMA}.{name} as "
-                f"select * from warehouse.{MARTS_SCHEMA}.{name}"
-            )
+            key = INCREMENTAL_MARTS.get(table)
+            if incremental and key and table in previous and _apply_delta(con, table, key):
+                deltas.append(table)
+            else:
+                con.execute(
+                    f"create or replace table {MARTS_SCHEMA}.{name} as "
+                    f"select * from warehouse.{MARTS_SCHEMA}.{name}"
+                )
             (counts[table],) = con.execute(f"select count(*) from {MARTS_SCHEMA}.{name}").fetchone()
             con.execute(
                 f"insert into {PUBLISH_LOG_TABLE} values (?, ?, ?, ?)",
                 [table, counts[table], now, run_id],
             )
+        con.execute("use memory")
         con.execute("detach warehouse")
-        con.execute("checkpoint")
-    return counts
+        con.execute("checkpoint serving")
+        con.execute("detach serving")
+    return counts, deltas
 
 
 def _write_parquet(copy_path: Path, parquet_dir: Path, tables: list[str], tag: str) -> dict:
@@ -127,6 +204,24 @@ def _write_parquet(copy_path: Path, parquet_dir: Path, tables: list[str], tag: s
     return staged
 
 
+def _build_from_last(
+    warehouse_path: Path, serving_path: Path, copy_path: Path, run_id: str, now: datetime
+) -> tuple[dict[str, int], list[str]]:
+    """Build the new copy from a file copy of the last one when there is one; from nothing
+    when there is none, it cannot be used, or the run is a full refresh (``voc run
+    --full-refresh``: everything is rebuilt, the serving copy too)."""
+    full_refresh = os.environ.get("VOC_DBT_FULL_REFRESH") == "1"
+    if serving_path.exists() and not full_refresh:
+        try:
+            shutil.copyfile(serving_path, copy_path)
+            return _build_copy(warehouse_path, copy_path, run_id, now, incremental=True)
+        except (duckdb.Error, OSError) as exc:
+            log.warning("rebuilding the serving copy whole: the last one is unusable (%s)", exc)
+            copy_path.unlink(missing_ok=True)
+            copy_path.with_name(copy_path.name + ".wal").unlink(missing_ok=True)
+    return _build_copy(warehouse_path, copy_path, run_id, now, incremental=False)
+
+
 def publish_marts(
     warehouse_path: Path, serving_path: Path, parquet_dir: Path, run_id: str = ""
 ) -> PublishReport:
@@ -139,7 +234,7 @@ def publish_marts(
     copy_path = serving_path.parent / f"{_TMP_MARK}{tag}-{serving_path.name}"
     staged: dict[Path, Path] = {}
     try:
-        counts = _build_copy(warehouse_path, copy_path, run_id, now)
+        counts, deltas = _build_from_last(warehouse_path, serving_path, copy_path, run_id, now)
         staged = _write_parquet(copy_path, parquet_dir, sorted(counts), tag)
         for path in [copy_path, *staged]:
             _fsync(path)
@@ -168,4 +263,5 @@ def publish_marts(
         published_at=now,
         row_counts=counts,
         serving_bytes=serving_path.stat().st_size,
+        delta_tables=deltas,
     )

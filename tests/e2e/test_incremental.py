@@ -45,7 +45,9 @@ def _is_list(value: object) -> bool:
 def snapshot(path: Path, table: str) -> pd.DataFrame:
     with duckdb.connect(str(path), read_only=True) as con:
         frame = con.execute(f"select * from {table}").df()
-    frame = frame.drop(columns=[c for c in ("_loaded_at", "scored_at") if c in frame.columns])
+    # When rows were loaded, scored and written differs between the two ways, by design.
+    times = ("_loaded_at", "scored_at", "_written_at")
+    frame = frame.drop(columns=[c for c in times if c in frame.columns])
     for column in frame.columns:  # lists (keywords, fake_reasons) compare as text
         if frame[column].map(_is_list).any():
             frame[column] = frame[column].map(

@@ -183,3 +183,81 @@ def test_leftovers_of_a_killed_publish_are_removed(paths: tuple[Path, Path, Path
     build_marts(warehouse, 1)
     publish_marts(warehouse, serving, parquet)
     assert not any(p.exists() for p in half_built)
+
+
+def build_incremental_marts(path: Path) -> None:
+    """Marts shaped like the incremental ones: a key and dbt's ``_written_at`` stamp."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute(
+            "create or replace table marts.fct_feedback as select 'F' || range as feedback_id, "
+            "range as score, timestamp '2026-01-01' as _written_at from range(1000)"
+        )
+        con.execute(
+            "create or replace table marts.fct_feedback_topic as "
+            "select 'F' || (range // 2) as feedback_id, 'topic' || (range % 2) as topic, "
+            "timestamp '2026-01-01' as _written_at from range(2000)"
+        )
+        con.execute("create or replace table marts.dim_customer as select 1 as customer")
+
+
+def same_rows(warehouse: Path, serving: Path, parquet: Path, table: str) -> bool:
+    query = "select * from {} except all select * from {}"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        con.execute(f"attach '{warehouse}' as w (read_only)")
+        served, wanted = f"marts.{table}", f"w.marts.{table}"
+        file = f"read_parquet('{parquet / f'{table}.parquet'}')"
+        return not any(
+            con.execute(query.format(a, b)).fetchall()
+            for a, b in [(served, wanted), (wanted, served), (file, wanted), (wanted, file)]
+        )
+
+
+def test_incremental_marts_are_published_as_the_rows_written_since(
+    paths: tuple[Path, Path, Path],
+) -> None:
+    warehouse, serving, parquet = paths
+    build_incremental_marts(warehouse)
+    first = publish_marts(warehouse, serving, parquet)
+    assert first.delta_tables == []  # nothing to start from: copied whole
+    with duckdb.connect(str(warehouse)) as con:
+        stamp = "timestamp '2026-01-02'"
+        con.execute(
+            f"update marts.fct_feedback set score = -1, _written_at = {stamp} "
+            "where feedback_id in ('F1', 'F2')"
+        )  # rewritten by the next dbt run
+        con.execute(f"insert into marts.fct_feedback values ('F-new', 7, {stamp})")
+        con.execute("delete from marts.fct_feedback where feedback_id = 'F3'")  # gone
+        con.execute("delete from marts.fct_feedback_topic where feedback_id = 'F1'")
+        con.execute(f"insert into marts.fct_feedback_topic values ('F1', 'price', {stamp})")
+        con.execute("create or replace table marts.dim_customer as select 2 as customer")
+    second = publish_marts(warehouse, serving, parquet)
+    assert second.delta_tables == ["fct_feedback", "fct_feedback_topic"]
+    assert second.row_counts["fct_feedback"] == 1000
+    assert second.row_counts["fct_feedback_topic"] == 1999
+    for table in ("fct_feedback", "fct_feedback_topic", "dim_customer"):
+        assert same_rows(warehouse, serving, parquet, table), table
+
+    # A warehouse restored from an older file is older than what was published: copied whole.
+    build_incremental_marts(warehouse)
+    restored = publish_marts(warehouse, serving, parquet)
+    assert restored.delta_tables == []
+    assert same_rows(warehouse, serving, parquet, "fct_feedback")
+
+    # A table whose columns changed cannot take a delta either.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table marts.fct_feedback add column extra integer")
+        con.execute("update marts.fct_feedback set _written_at = timestamp '2026-02-01'")
+    changed = publish_marts(warehouse, serving, parquet)
+    assert "fct_feedback" not in changed.delta_tables
+    assert same_rows(warehouse, serving, parquet, "fct_feedback")
+
+
+def test_an_unusable_last_copy_is_rebuilt_whole(paths: tuple[Path, Path, Path]) -> None:
+    warehouse, serving, parquet = paths
+    build_incremental_marts(warehouse)
+    serving.write_bytes(b"not a duckdb file")
+    report = publish_marts(warehouse, serving, parquet)
+    assert report.delta_tables == [] and report.row_counts["fct_feedback"] == 1000
+    assert same_rows(warehouse, serving, parquet, "fct_feedback")
+    assert not [p for p in serving.parent.iterdir() if "publishing" in p.name]

@@ -88,7 +88,8 @@ joined as (
             when authenticity.is_suspected_fake then authenticity.rules
         end as fake_reasons,
         feedback._loaded_at,
-        scores.scored_at
+        scores.scored_at,
+        {{ written_at() }} as _written_at
     from feedback
     {% if is_incremental() %}
         inner join changed

@@ -60,7 +60,8 @@ select
     feedback.created_at,
     feedback.day,
     feedback.is_suspected_fake,
-    feedback.scored_at
+    feedback.scored_at,
+    {{ written_at() }} as _written_at
 from topics
 inner join feedback
     on topics.feedback_id = feedback.feedback_id
