@@ -152,6 +152,7 @@ def _build_copy(
     counts: dict[str, int] = {}
     deltas: list[str] = []
     with duckdb.connect(":memory:") as con:
+        con.execute("set enable_progress_bar = false")  # it would print into the run's logs
         con.execute(f"attach {_quote_literal(warehouse_path)} as warehouse (read_only)")
         con.execute(f"attach {_quote_literal(target)} as serving")
         con.execute("use serving")
