@@ -28,6 +28,7 @@ from ingestion.contracts import (
 from ingestion.raw_store import raw_table
 from ingestion.timestamps import _ISO_WITH_OFFSET
 from quality import thresholds
+from quality.daily_volumes import rows_per_day
 from quality.spec import Check, SuiteSpec
 from quality.validated_files import not_yet_passed, revalidate_all
 
@@ -285,20 +286,13 @@ def source_suite(
     )
 
 
-def _daily_rows_sql(source: str, timezone: str) -> str:
+def _day_sql(source: str, timezone: str) -> str:
+    """The business day of a raw row of ``source`` (its volume column), as SQL."""
     column = VOLUME_COLUMNS[source]
     contract = SOURCES[source]
-    day = (
-        date_sql(column)
-        if column in contract.dates
-        else f"cast(({local_timestamp_sql(column, timezone)}) as date)"
-    )
-    return f"""
-        select {day} as day, count(*) as n
-        from {raw_table(source)}
-        group by 1
-        having day is not null
-    """
+    if column in contract.dates:
+        return date_sql(column)
+    return f"cast(({local_timestamp_sql(column, timezone)}) as date)"
 
 
 def volume_suite(
@@ -322,8 +316,9 @@ def volume_suite(
     for source in VOLUME_COLUMNS:
         if source not in present:
             continue
-        rows = con.execute(_daily_rows_sql(source, timezones.get(source, "UTC"))).fetchall()
-        counts[source] = {day: n for day, n in rows if day <= today}
+        timezone = timezones.get(source, "UTC")
+        by_day = rows_per_day(con, source, raw_table(source), _day_sql(source, timezone), timezone)
+        counts[source] = {day: n for day, n in by_day.items() if day <= today}
     days = [d for c in counts.values() for d in c]
     if not days:
         return None
