@@ -327,6 +327,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             feedback,
         )
         con.executemany("insert into text_analytics.feedback_scores values (?, ?, ?, ?)", scores)
+        # When each row was loaded and scored: the incremental rule inputs need them.
+        con.execute(
+            "alter table intermediate.int_feedback_unioned "
+            "add column _loaded_at timestamp default timestamp '2026-06-01'"
+        )
+        con.execute(
+            "alter table text_analytics.feedback_scores "
+            "add column scored_at timestamp default timestamp '2026-06-01'"
+        )
     run_dbt(
         "build",
         "--select",
