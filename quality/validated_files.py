@@ -60,6 +60,22 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pd.DataFrame,
+    suite: str,
+    validated_at: datetime,
+) -> None:
+    """Insert ``rows`` of ``suite`` into ``table``, replacing rows with the same key."""
+    rows = rows.assign(suite=suite, validated_at=validated_at)
+    con.register("_passed", rows)
+    try:
+        con.execute(f"insert or replace into {table} by name select * from _passed")
+    finally:
+        con.unregister("_passed")
+
+
 def not_yet_passed(suite: str, alias: str) -> str:
     """SQL condition on rows ``alias`` of a raw table: their file has not passed ``suite``."""
     name = suite.replace("'", "''")
@@ -81,13 +97,7 @@ def remember(
         .reset_index(name="rows_validated")
         .rename(columns={"_file_sha256": "file_sha256", "_file_path": "file_path"})
     )
-    files.insert(0, "suite", suite)
-    files["validated_at"] = validated_at
-    con.register("_passed_files", files)
-    try:
-        con.execute(f"insert or replace into {TABLE} by name select * from _passed_files")
-    finally:
-        con.unregister("_passed_files")
+    _upsert(con, TABLE, files, suite, validated_at)
     return len(files)
 
 
@@ -121,11 +131,5 @@ def remember_loads(
         .reset_index()
         .rename(columns={part: "part"})
     )
-    loads.insert(0, "suite", suite)
-    loads["validated_at"] = validated_at
-    con.register("_passed_loads", loads)
-    try:
-        con.execute(f"insert or replace into {LOADS_TABLE} by name select * from _passed_loads")
-    finally:
-        con.unregister("_passed_loads")
+    _upsert(con, LOADS_TABLE, loads, suite, validated_at)
     return len(loads)

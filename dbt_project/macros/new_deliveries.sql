@@ -21,3 +21,16 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{#
+    Keys of the feedback items loaded or scored since this model's last build: the two
+    changes an item of int_feedback_unioned and text_analytics.feedback_scores can go through.
+    For incremental models that carry both `_loaded_at` and `scored_at`.
+#}
+{% macro items_loaded_or_scored_since_last_build() -%}
+    select feedback_id from {{ ref('int_feedback_unioned') }}
+    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    union
+    select feedback_id from {{ source('text_analytics', 'feedback_scores') }}
+    where scored_at > (select max(scored_at) from {{ this }})
+{%- endmacro %}

@@ -32,11 +32,7 @@ authenticity as (
 {#- The items to replace, found from keys alone so that only they are joined and written.
     It reads the tables, not the CTEs above: DuckDB materialises a CTE read more than once. #}
 changed as (
-    select feedback_id from {{ ref('int_feedback_unioned') }}
-    where _loaded_at > (select max(_loaded_at) from {{ this }})
-    union
-    select feedback_id from {{ source('text_analytics', 'feedback_scores') }}
-    where scored_at > (select max(scored_at) from {{ this }})
+    {{ items_loaded_or_scored_since_last_build() }}
     union
     -- Items a failed or interrupted run never wrote.
     select unioned.feedback_id from {{ ref('int_feedback_unioned') }} as unioned

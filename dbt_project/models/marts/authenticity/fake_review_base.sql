@@ -31,11 +31,7 @@ feedback as (
 {% if is_incremental() %}
 {#- Found from keys alone; it reads the tables, as DuckDB materialises a CTE read twice. #}
 changed as (
-    select feedback_id from {{ ref('int_feedback_unioned') }}
-    where _loaded_at > (select max(_loaded_at) from {{ this }})
-    union
-    select feedback_id from {{ source('text_analytics', 'feedback_scores') }}
-    where scored_at > (select max(scored_at) from {{ this }})
+    {{ items_loaded_or_scored_since_last_build() }}
     union
     -- Reviews a failed or interrupted run never wrote.
     select unioned.feedback_id from {{ ref('int_feedback_unioned') }} as unioned
