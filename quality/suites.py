@@ -104,11 +104,12 @@ def run_layer_checks(
 ) -> list[CheckOutcome]:
     """Run every suite of ``layer`` on the warehouse behind ``con``.
 
-        Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
-        ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
-        when ``docs_dir`` is given, builds the Data Docs site there. Raw source suites validate
-        only rows of files they have not passed before (``quality.validated_files``); the unified
-    feedback suite only rows loaded since it last passed (``quality.validated_loads``).
+    Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
+    ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
+    when ``docs_dir`` is given, builds the Data Docs site there. What passed is not validated
+    again: raw source suites skip files they passed (``quality.validated_files``), the
+    unified-feedback and fct_feedback suites rows loaded before their last pass
+    (``quality.validated_loads``).
     """
     now = datetime.now(timezone.utc)
     run_at = now.replace(tzinfo=None)

@@ -114,6 +114,15 @@ def loaded_after_watermark(suite: str, loaded_at: str, part: str) -> str:
     )
 
 
+def changed_since_last_pass(suite: str, relation: str, key: str, part: str) -> str:
+    """SQL condition on rows ``f`` of ``relation``: loaded after ``suite``'s watermark for
+    their ``part``, or sharing ``key`` with such a row (so that uniqueness of ``key`` is still
+    checked against the whole relation). ``relation`` needs ``_loaded_at``, ``key``, ``part``."""
+    new = loaded_after_watermark(suite, "f._loaded_at", f"f.{part}")
+    new_peer = loaded_after_watermark(suite, "n._loaded_at", f"n.{part}")
+    return f"{new} or f.{key} in (select n.{key} from {relation} as n where {new_peer})"
+
+
 def remember_loads(
     con: duckdb.DuckDBPyConnection,
     suite: str,

@@ -10,9 +10,9 @@
     source of int_feedback_unioned), so a source whose staging lagged behind is still picked
     up in full.
 #}
-{% macro new_deliveries(loaded_at='_loaded_at', partition_column=none, partition_value=none) -%}
+{% macro new_deliveries(partition_column=none, partition_value=none) -%}
     {%- if is_incremental() %}
-    where {{ loaded_at }} > (
+    where _loaded_at > (
         select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp))
         from {{ this }}
         {%- if partition_column is not none %}

@@ -21,7 +21,7 @@ import pandas as pd
 from ingestion.contracts import FEEDBACK_SOURCE_NAMES
 from quality import thresholds
 from quality.spec import Check, SuiteSpec
-from quality.validated_files import loaded_after_watermark, revalidate_all
+from quality.validated_files import changed_since_last_pass, revalidate_all
 
 #: Sources whose rows are pointless without text: a review, post or ticket is its text. A
 #: survey comment and a store card's comment are optional, and app stores accept a rating
@@ -37,12 +37,10 @@ def _feedback_sql(only_new: bool) -> str:
     required = ", ".join(f"'{s}'" for s in TEXT_REQUIRED_SOURCES)
     where = ""
     if only_new:
-        new = loaded_after_watermark(FEEDBACK_SUITE, "f._loaded_at", "f.source")
-        new_ids = loaded_after_watermark(FEEDBACK_SUITE, "n._loaded_at", "n.source")
-        where = (
-            f"where {new} or f.feedback_id in (select n.feedback_id "
-            f"from intermediate.int_feedback_unioned as n where {new_ids})"
+        changed = changed_since_last_pass(
+            FEEDBACK_SUITE, "intermediate.int_feedback_unioned", "feedback_id", "source"
         )
+        where = f"where {changed}"
     return f"""
 select
     f.feedback_id,
@@ -178,5 +176,5 @@ def actions_suite() -> SuiteSpec:
     )
 
 
-def intermediate_suites(now_utc: datetime, only_new: bool = True) -> list[SuiteSpec]:
-    return [feedback_suite(now_utc, only_new and not revalidate_all()), actions_suite()]
+def intermediate_suites(now_utc: datetime) -> list[SuiteSpec]:
+    return [feedback_suite(now_utc, only_new=not revalidate_all()), actions_suite()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from quality.expectations.authenticity import rule_codes
 from quality.spec import Check, SuiteSpec
-from quality.validated_files import loaded_after_watermark, revalidate_all
+from quality.validated_files import changed_since_last_pass, revalidate_all
 
 
 def _between(column: str, low: float, high: float, what: str) -> Check:
@@ -92,19 +92,15 @@ def _fct_feedback_sql(only_new: bool) -> str:
     )
     if not only_new:
         return frame
-    new = loaded_after_watermark(FCT_FEEDBACK_SUITE, "f._loaded_at", "f.source")
-    new_ids = loaded_after_watermark(FCT_FEEDBACK_SUITE, "n._loaded_at", "n.source")
-    return (
-        f"with items as ({frame}) select * from items as f where {new} "
-        f"or f.feedback_id in (select n.feedback_id from items as n where {new_ids})"
-    )
+    changed = changed_since_last_pass(FCT_FEEDBACK_SUITE, "items", "feedback_id", "source")
+    return f"with items as ({frame}) select * from items as f where {changed}"
 
 
-def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
+def mart_suites() -> list[SuiteSpec]:
     """One suite per mart table. The fct_feedback suite (a row per feedback item, the one
     that grows with history) validates only what changed since it last passed, unless
     everything is revalidated (``quality.validated_files.revalidate_all``)."""
-    only_new = only_new and not revalidate_all()
+    only_new = not revalidate_all()
     specs: list[tuple[str, str, list[Check]]] = [
         (
             "fct_feedback",
