@@ -174,7 +174,7 @@ def _counts(duckdb_path: Path) -> dict[str, int]:
     """Rows in the tables the stages write (absent tables count 0)."""
     import duckdb
 
-    from ingestion.contracts import SOURCES
+    from voc_core.contracts import SOURCES
 
     tables = {
         "raw": [f"raw.{s}" for s in SOURCES],

@@ -21,7 +21,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.contracts import SOURCES, Reason, SourceContract
 from ingestion.encoding import decode, detect_encoding, printable
 from ingestion.raw_store import (
     LINEAGE_COLUMNS,
@@ -33,6 +32,7 @@ from ingestion.raw_store import (
 )
 from ingestion.readers import ParsedFile, RawRecord, read_records
 from ingestion.validation import RowValidator, Violation
+from voc_core.contracts import SOURCES, Reason, SourceContract
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ingestion.contracts import SOURCES, SourceContract
+from voc_core.contracts import SOURCES, SourceContract
 
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = f"{RAW_SCHEMA}._files"

@@ -16,9 +16,9 @@ import re
 import sys
 from dataclasses import dataclass
 
-from ingestion.contracts import FileFormat, Reason
 from ingestion.encoding import has_undecodable
 from ingestion.validation import Violation
+from voc_core.contracts import FileFormat, Reason
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 

@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ingestion.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
+from voc_core.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
 
 #: ISO 8601 with an explicit offset or ``Z``: an instant, whatever the source's time zone.
 _ISO_WITH_OFFSET = re.compile(

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ingestion.contracts import SURVEY_SCORE_RANGES, Reason, SourceContract
 from ingestion.timestamps import FUTURE_TOLERANCE, parse_date, parse_timestamp
+from voc_core.contracts import SURVEY_SCORE_RANGES, Reason, SourceContract
 
 _INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")

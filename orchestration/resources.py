@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.retries import with_backoff
-from voc.settings import get_settings
+from voc_core.settings import get_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -56,7 +56,7 @@ class ServingResource(dg.ConfigurableResource):
 
 
 def default_resources() -> dict[str, dg.ConfigurableResource]:
-    """Resources configured from ``voc.settings`` (environment variables with defaults)."""
+    """Resources configured from ``voc_core.settings`` (environment variables with defaults)."""
     settings = get_settings()
     return {
         "warehouse": WarehouseResource(duckdb_path=str(settings.duckdb_path)),

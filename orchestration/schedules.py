@@ -1,9 +1,9 @@
-"""The nightly refresh (cron and time zone from ``voc.settings``)."""
+"""The nightly refresh (cron and time zone from ``voc_core.settings``)."""
 
 import dagster as dg
 
 from orchestration.jobs import refresh_job
-from voc.settings import get_settings
+from voc_core.settings import get_settings
 
 
 def build_nightly_schedule() -> dg.ScheduleDefinition:

@@ -28,7 +28,7 @@ from quality.results import CheckOutcome, record_outcomes
 from quality.spec import SuiteSpec
 from quality.validated_files import ensure_table as ensure_validated_files
 from quality.validated_files import remember, remember_loads
-from voc.settings import PROJECT_ROOT, get_settings
+from voc_core.settings import PROJECT_ROOT, get_settings
 
 LAYERS: tuple[str, ...] = ("raw", "intermediate", "marts", "authenticity")
 #: Environment variable that moves the Data Docs site (default ``data/quality_docs``).

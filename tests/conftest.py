@@ -48,7 +48,7 @@ def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
     import subprocess
     import sys
 
-    from voc.settings import DBT_PROJECT_DIR
+    from voc_core.settings import DBT_PROJECT_DIR
 
     result = subprocess.run(
         [
@@ -73,8 +73,8 @@ def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
 def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The landing fixture loaded and built through staging and intermediate, once per
     session. Tests that write must copy it (``warehouse_copy``)."""
-    from ingestion.contracts import SOURCES
     from ingestion.loader import load_source
+    from voc_core.contracts import SOURCES
 
     root = tmp_path_factory.mktemp("fixture_warehouse")
     landing = write_landing(root)
@@ -109,7 +109,7 @@ def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
     import subprocess
     import sys
 
-    from voc.settings import DBT_PROJECT_DIR
+    from voc_core.settings import DBT_PROJECT_DIR
 
     result = subprocess.run(
         [

@@ -12,10 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from ingestion.contracts import TOPICS
 from text_analytics._resources import TOPIC_LEXICON, data_lines
 from text_analytics.features import Extracted
 from text_analytics.sentiment import SentimentLabel, label_for, score_from_logit
+from voc_core.contracts import TOPICS
 
 OTHER = "other"
 #: A clause "has an opinion" when it hits the lexicon or its model logit moves this far from

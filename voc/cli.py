@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from voc.settings import get_settings
+from voc_core.settings import get_settings
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

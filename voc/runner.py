@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from voc.settings import PROJECT_ROOT
+from voc_core.settings import PROJECT_ROOT
 
 
 def ensure_dagster_home() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from ingestion.contracts import SOURCES
-from voc.settings import Settings
+from voc_core.contracts import SOURCES
+from voc_core.settings import Settings
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
-from voc.settings import DBT_PROJECT_DIR
+from voc_core.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

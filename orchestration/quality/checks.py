@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from ingestion.contracts import SOURCES
 from orchestration.resources import WarehouseResource
 from quality.expectations.intermediate import intermediate_suites
 from quality.expectations.marts import mart_suites
+from voc_core.contracts import SOURCES
 
 #: layer -> {check target -> (asset key it guards, check name)}. A target is a suite name,
 #: or ``suite|text`` for the expectations of a suite whose name contains ``text``.

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from ingestion.contracts import SOURCES
 from ingestion.loader import FileStatus, SourceLoadReport, load_source
 from ingestion.raw_store import raw_table
 from orchestration.metadata import PREVIEW_KEY, ROWS_NEW_KEY, preview_markdown
 from orchestration.raw.freshness import arrival_metadata
 from orchestration.resources import LandingZoneResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
+from voc_core.contracts import SOURCES
 
 
 def _metadata(report: SourceLoadReport, table_rows: int) -> dict[str, dg.MetadataValue]:

@@ -25,9 +25,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.contracts import SOURCES
 from ingestion.loader import FileStatus
 from ingestion.raw_store import MANIFEST_TABLE
+from voc_core.contracts import SOURCES
 
 ENV_PREFIX = "VOC_FRESHNESS_HOURS_"
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.contracts import SOURCES
 from ingestion.loader import landing_files
 from ingestion.raw_store import MANIFEST_TABLE
 from orchestration.jobs import refresh_job
 from orchestration.resources import LandingZoneResource, WarehouseResource
-from voc.settings import get_settings
+from voc_core.contracts import SOURCES
+from voc_core.settings import get_settings
 
 #: (size in bytes, modification time in ns): what "unchanged since the last tick" compares.
 Signature = tuple[int, int]

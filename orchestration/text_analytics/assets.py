@@ -14,7 +14,7 @@ from orchestration.text_analytics.scoring import (
     RescoreWindow,
     score_pending,
 )
-from voc.settings import get_settings
+from voc_core.settings import get_settings
 
 SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_scores"])
 TOPIC_SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_topic_scores"])

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from quality.spec import Check, SuiteSpec
-from voc.settings import DBT_PROJECT_DIR
+from voc_core.settings import DBT_PROJECT_DIR
 
 AUTHENTICITY_DIR = DBT_PROJECT_DIR / "models" / "marts" / "authenticity"
 

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from ingestion.contracts import FEEDBACK_SOURCE_NAMES
 from quality import thresholds
 from quality.spec import Check, SuiteSpec
 from quality.validated_files import changed_since_last_pass, revalidate_all
+from voc_core.contracts import FEEDBACK_SOURCE_NAMES
 
 #: Sources whose rows are pointless without text: a review, post or ticket is its text. A
 #: survey comment and a store card's comment are optional, and app stores accept a rating

@@ -3,7 +3,7 @@
 The loader already quarantines rows that break the landing contract, so on a healthy
 warehouse these checks pass; they guard the raw tables against whatever bypassed or predated
 the loader (a manual insert, an older loader version, a contract changed since). Every check
-derives from the contract (``ingestion.contracts.SOURCES``), so a new column or enum value
+derives from the contract (``voc_core.contracts.SOURCES``), so a new column or enum value
 is checked the day it is added there.
 
 Raw values are text: the frame's SQL trims, lower-cases and parses them the way staging
@@ -18,19 +18,19 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingestion.contracts import (
-    DATE_FORMATS,
-    NAIVE_TIMESTAMP_FORMATS,
-    SOURCES,
-    SURVEY_SCORE_RANGES,
-    SourceContract,
-)
 from ingestion.raw_store import raw_table
 from ingestion.timestamps import _ISO_WITH_OFFSET
 from quality import thresholds
 from quality.daily_volumes import rows_per_day
 from quality.spec import Check, SuiteSpec
 from quality.validated_files import not_yet_passed, revalidate_all
+from voc_core.contracts import (
+    DATE_FORMATS,
+    NAIVE_TIMESTAMP_FORMATS,
+    SOURCES,
+    SURVEY_SCORE_RANGES,
+    SourceContract,
+)
 
 #: The column that dates each source's rows for the volume check (its event time).
 VOLUME_COLUMNS: dict[str, str] = {

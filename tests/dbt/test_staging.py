@@ -9,9 +9,9 @@ import duckdb
 import pytest
 import yaml
 
-from ingestion.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS, SOURCES
 from tests.landing_fixture import EXPECTED_STAGED
-from voc.settings import DBT_PROJECT_DIR
+from voc_core.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS, SOURCES
+from voc_core.settings import DBT_PROJECT_DIR
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_every_raw_table_is_a_declared_source() -> None:
 
 
 def test_unified_feedback_holds_every_text_source_with_stable_ids(staged: Path) -> None:
-    from ingestion.contracts import FEEDBACK_SOURCE_NAMES
+    from voc_core.contracts import FEEDBACK_SOURCE_NAMES
 
     per_source = dict(
         query(staged, "select source, count(*) from intermediate.int_feedback_unioned group by 1")

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
 from quality.expectations.raw import layouts_sql
 from tests.conftest import dbt_show
+from voc_core.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
 
 VALUES = [
     "2026-05-03 10:00:00",

@@ -17,7 +17,7 @@ import pytest
 
 from tests.e2e.conftest import PipelineRun, run_all
 from tests.pipeline import parquet_dir, serving_path
-from voc.settings import PROJECT_ROOT
+from voc_core.settings import PROJECT_ROOT
 
 #: A BI tool in another process: opens the serving copy read-only again and again while a
 #: refresh runs, and checks each time that what it reads is one whole publish.

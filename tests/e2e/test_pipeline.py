@@ -7,8 +7,8 @@ import json
 import duckdb
 import pandas as pd
 
-from ingestion.contracts import SOURCES
 from tests.e2e.conftest import PipelineRun, run_all
+from voc_core.contracts import SOURCES
 
 
 def read(run: PipelineRun, sql: str) -> pd.DataFrame:

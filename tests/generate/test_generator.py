@@ -14,10 +14,10 @@ from pathlib import Path
 import opencc
 import pytest
 
-from ingestion.contracts import SOURCES, Reason
 from ingestion.readers import read_records
 from ingestion.validation import RowValidator
 from voc.generate import DEFAULT_END_DATE, GenerationSummary, generate
+from voc_core.contracts import SOURCES, Reason
 
 TINY = {"days": 30, "customers": 300, "seed": 7}
 SMALL = {"days": 84, "customers": 2500, "seed": 11}

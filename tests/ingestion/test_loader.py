@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingestion import loader as loader_module
-from ingestion.contracts import SOURCES
 from ingestion.loader import FileStatus, load_source
 from tests.landing_fixture import EXPECTED
+from voc_core.contracts import SOURCES
 
 
 def load_all(con, landing: Path) -> dict:

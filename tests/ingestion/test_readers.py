@@ -1,5 +1,5 @@
-from ingestion.contracts import Reason
 from ingestion.readers import normalise_column, read_csv, read_jsonl
+from voc_core.contracts import Reason
 
 
 def test_csv_keeps_line_numbers_and_raw_text_of_multiline_records() -> None:

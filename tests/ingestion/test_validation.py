@@ -2,9 +2,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ingestion.contracts import SOURCES, Reason
 from ingestion.timestamps import parse_timestamp
 from ingestion.validation import RowValidator
+from voc_core.contracts import SOURCES, Reason
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 

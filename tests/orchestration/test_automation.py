@@ -19,7 +19,7 @@ from orchestration.raw.sensors import LandingCursor, evaluate_landing, landing_f
 from orchestration.schedules import nightly_refresh_schedule
 from tests.landing_fixture import write_landing
 from tests.pipeline import pipeline_defs, serving_path
-from voc.settings import PROJECT_ROOT
+from voc_core.settings import PROJECT_ROOT
 
 NEW_SURVEY = (
     "response_id,customer_id,survey_type,score,submitted_at,comment\n"

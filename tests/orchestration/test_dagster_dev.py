@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from voc.settings import PROJECT_ROOT
+from voc_core.settings import PROJECT_ROOT
 
 QUERY = """
 { workspaceOrError { ... on Workspace { locationEntries { name loadStatus

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.dbt.project import dbt_project, parse_fingerprint, prepare_manifest
-from voc.settings import DBT_PROJECT_DIR
+from voc_core.settings import DBT_PROJECT_DIR
 
 
 def test_fingerprint_follows_project_files_and_settings(

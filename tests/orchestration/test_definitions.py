@@ -7,13 +7,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingestion.contracts import SOURCES
 from orchestration.dbt.assets import dbt_transform_assets
 from orchestration.dbt.project import dbt_cli
 from orchestration.definitions import defs
 from orchestration.raw.assets import raw_assets
 from orchestration.resources import LandingZoneResource, WarehouseResource
 from tests.landing_fixture import EXPECTED, EXPECTED_STAGED
+from voc_core.contracts import SOURCES
 
 
 def asset_specs() -> dict[str, tuple[str, list[str]]]:

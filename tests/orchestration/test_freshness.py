@@ -15,7 +15,6 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingestion.contracts import SOURCES
 from orchestration.raw.assets import build_raw_asset
 from orchestration.raw.freshness import (
     build_freshness_check,
@@ -25,6 +24,7 @@ from orchestration.raw.freshness import (
     freshness_sensor,
 )
 from orchestration.resources import LandingZoneResource, WarehouseResource
+from voc_core.contracts import SOURCES
 
 DAY = 24 * 3600
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.contracts import TOPICS
 from text_analytics import analyse_text
 from text_analytics.topics import topic_keywords
+from voc_core.contracts import TOPICS
 
 
 def _topics(text: str) -> dict[str, str]:

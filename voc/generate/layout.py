@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from ingestion.contracts import SOURCES
 from voc.generate.entities import Window
 from voc.generate.messiness import CSV_LAYOUTS, DATE_LAYOUTS
 from voc.generate.writers import (
@@ -25,6 +24,7 @@ from voc.generate.writers import (
     delivery_time,
     week_start,
 )
+from voc_core.contracts import SOURCES
 
 #: Mainland Excel exports label columns for people; the loader normalises them.
 TITLE_CASE = {

@@ -18,9 +18,9 @@ from random import Random
 
 import opencc
 
-from ingestion.contracts import SURVEY_SCORE_RANGES, Reason
 from voc.generate.entities import email_address, mainland_mobile
 from voc.generate.template import compile_pool, pick
+from voc_core.contracts import SURVEY_SCORE_RANGES, Reason
 
 # --- personal data and look-alikes -----------------------------------------------------------
 

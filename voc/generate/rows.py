@@ -13,12 +13,12 @@ from collections import Counter
 from datetime import date, datetime
 from random import Random
 
-from ingestion.contracts import SOURCES, Reason
 from voc.generate.items import Item
 from voc.generate.layout import contract_names
 from voc.generate.messiness import DefectPlanter, format_iso
 from voc.generate.truth import TruthRecorder
 from voc.generate.writers import CsvSink, FileStyle, JsonlSink
+from voc_core.contracts import SOURCES, Reason
 
 
 class RowWriter:

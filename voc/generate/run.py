@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from ingestion.contracts import SOURCES, Reason
 from voc.generate.actions import ExperienceModel, plan_actions
 from voc.generate.crm import crm_snapshot_dates, snapshots
 from voc.generate.deliveries import Correction, write_duplicate
@@ -41,6 +40,7 @@ from voc.generate.writers import (
     set_delivery_mtimes,
     week_start,
 )
+from voc_core.contracts import SOURCES, Reason
 
 DEFAULT_END_DATE = date(2026, 10, 31)
 #: Share of rows planted with exactly one defect.

@@ -18,7 +18,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 def _source_timezones(default: str) -> dict[str, str]:
     """Per-source time zones from ``VOC_TZ_<SOURCE>`` (e.g. ``VOC_TZ_APP_REVIEW=Asia/Taipei``)."""
-    from ingestion.contracts import SOURCES
+    from voc_core.contracts import SOURCES
 
     return {name: os.environ.get(f"VOC_TZ_{name.upper()}", default) for name in SOURCES}
 
