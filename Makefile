@@ -33,7 +33,7 @@ $(DAGSTER_HOME)/dagster.yaml:
 install: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml  ## install into .venv (uv, locked)
 
 demo: install  ## generate sample feedback, run the whole pipeline, print a summary
-	$(BIN)/voc generate
+	$(BIN)/python -m sample_data
 	$(BIN)/voc run
 	$(BIN)/voc summary
 

@@ -7,7 +7,8 @@
 For each scale, in a work folder of its own (``bench/work/<scale>/``, gitignored; never the
 project's ``data/``):
 
-1. ``voc generate`` writes the sample (180 days, seed 42; about 5 feedback items a customer).
+1. ``python -m sample_data`` writes the sample (180 days, seed 42; about 5 feedback items a
+   customer).
 2. The newest 1% of every periodic delivery stream is held back (``bench/holdback.py``).
 3. History run: ``voc run`` in a subprocess on the rest. This is the end-to-end figure.
 4. The held-back files are delivered and ``voc run`` runs again: the nightly +1% refresh.
@@ -267,8 +268,7 @@ def bench_scale(
         [
             sys.executable,
             "-m",
-            "voc.cli",
-            "generate",
+            "sample_data",
             "--out",
             str(work / "landing"),
             "--days",
@@ -282,7 +282,9 @@ def bench_scale(
         work / "generate.log",
     )
     if gen["exit_code"] != 0:
-        raise BenchError(f"{name}: voc generate exited {gen['exit_code']}; see {gen['log']}")
+        raise BenchError(
+            f"{name}: python -m sample_data exited {gen['exit_code']}; see {gen['log']}"
+        )
     truth = json.loads((work / "ground_truth" / "summary.json").read_text(encoding="utf-8"))
     items = truth["feedback_items"]
     held = holdback.hold_back(work / "landing", work / "held", SHARE, work / "ground_truth")

@@ -34,7 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-#: The generator's campaign patterns (voc/generate/fakes.py) each rule is written to catch.
+#: The generator's campaign patterns (sample_data/fakes.py) each rule is written to catch.
 RULE_TARGETS: dict[str, tuple[str, ...]] = {
     "NEAR_DUPLICATE": ("identical_text", "near_duplicate"),
     "BURST": ("burst",),
@@ -161,7 +161,7 @@ def build_sample(root: Path, days: int, customers: int, seed: int) -> tuple[Path
     import dagster as dg
 
     from orchestration.dbt.project import prepare_manifest
-    from voc.generate import generate
+    from sample_data import generate
 
     generate(out_dir=root / "landing", days=days, customers=customers, seed=seed)
     prepare_manifest()  # the models on disk, not a stale manifest

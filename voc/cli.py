@@ -1,31 +1,12 @@
-"""The ``voc`` command: generate sample data, run the pipeline, summarise, score a file."""
+"""The ``voc`` command: run the pipeline, summarise, score a file."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from voc_core.settings import get_settings
-
-
-def _cmd_generate(args: argparse.Namespace) -> int:
-    from voc.generate import DEFAULT_END_DATE, generate
-
-    summary = generate(
-        out_dir=Path(args.out),
-        days=args.days,
-        customers=args.customers,
-        seed=args.seed,
-        end_date=args.end_date or DEFAULT_END_DATE,
-        truth_dir=Path(args.truth) if args.truth else None,
-    )
-    print(f"Generated sample feedback in {Path(args.out).absolute()}")
-    for source, rows in sorted(summary.rows_per_source.items()):
-        print(f"  {source:<20} {rows:>9,} rows")
-    print(f"  feedback items       {summary.feedback_items:>9,}")
-    return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -56,26 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="voc", description="voc-warehouse: customer feedback into trustworthy numbers."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-
-    gen = commands.add_parser("generate", help="write a deterministic sample of landing files")
-    gen.add_argument(
-        "--out",
-        default=str(get_settings().landing_dir),
-        help="landing folder to write (default: VOC_LANDING_DIR)",
-    )
-    gen.add_argument("--days", type=int, default=180)
-    gen.add_argument("--customers", type=int, default=20_000)
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument(
-        "--end-date",
-        type=date.fromisoformat,
-        default=None,
-        help="last day of the sample, YYYY-MM-DD (default: a fixed date)",
-    )
-    gen.add_argument(
-        "--truth", default=None, help="where to write the ground truth (default: beside --out)"
-    )
-    gen.set_defaults(func=_cmd_generate)
 
     run = commands.add_parser("run", help="materialise the pipeline's assets in-process")
     run.add_argument(

@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from sample_data import generate
 from tests.pipeline import pipeline_resources
-from voc.generate import generate
 
 SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
 

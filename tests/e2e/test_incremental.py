@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from sample_data import generate
 from tests.conftest import run_dbt
 from tests.e2e.conftest import run_all
-from voc.generate import generate
 
 #: Every incremental model, and the marts built from them.
 TABLES = [

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from voc.generate.messiness import UTC_OFFSET, format_iso
+from sample_data.messiness import UTC_OFFSET, format_iso
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pytest
 
 from ingestion.readers import read_records
 from ingestion.validation import RowValidator
-from voc.generate import DEFAULT_END_DATE, GenerationSummary, generate
+from sample_data import DEFAULT_END_DATE, GenerationSummary, generate
 from voc_core.contracts import SOURCES, Reason
 
 TINY = {"days": 30, "customers": 300, "seed": 7}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from random import Random
 
-from voc.generate.entities import (
+from sample_data.entities import (
     PLATFORM_NAMES,
     STATUS_NAMES,
     Customer,
@@ -18,10 +18,10 @@ from voc.generate.entities import (
     Store,
     second_of_day,
 )
-from voc.generate.items import Item, Schedule, World, weighted
-from voc.generate.messiness import PlantedData, script_of
-from voc.generate.phrases import NEUTRAL, POSITIVE
-from voc.generate.texts import Aspect, Composed, TextContext
+from sample_data.items import Item, Schedule, World, weighted
+from sample_data.messiness import PlantedData, script_of
+from sample_data.phrases import NEUTRAL, POSITIVE
+from sample_data.texts import Aspect, Composed, TextContext
 
 # Daily volumes per 20,000 customers (feedback not triggered by an order or a ticket).
 DAILY_PER_20K = {

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
 
-from voc.generate.actions import ExperienceModel, ImprovementAction
-from voc.generate.entities import (
+from sample_data.actions import ExperienceModel, ImprovementAction
+from sample_data.entities import (
     Customer,
     OrderBook,
     Product,
     Store,
     Window,
 )
-from voc.generate.fakes import FakeReview
-from voc.generate.messiness import PlantedData, Scripts, TextNoise
-from voc.generate.texts import Aspect, TextComposer
+from sample_data.fakes import FakeReview
+from sample_data.messiness import PlantedData, Scripts, TextNoise
+from sample_data.texts import Aspect, TextComposer
 
 
 def poisson(rng: Random, lam: float) -> int:

@@ -6,6 +6,6 @@ feedback, and a ground-truth folder the pipeline never reads but tests do. See `
 for the orchestration and ``truth.py`` for the ground-truth formats.
 """
 
-from voc.generate.run import DEFAULT_END_DATE, GenerationSummary, generate
+from sample_data.run import DEFAULT_END_DATE, GenerationSummary, generate
 
 __all__ = ["DEFAULT_END_DATE", "GenerationSummary", "generate"]

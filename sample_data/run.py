@@ -14,26 +14,26 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from voc.generate.actions import ExperienceModel, plan_actions
-from voc.generate.crm import crm_snapshot_dates, snapshots
-from voc.generate.deliveries import Correction, write_duplicate
-from voc.generate.entities import (
+from sample_data.actions import ExperienceModel, plan_actions
+from sample_data.crm import crm_snapshot_dates, snapshots
+from sample_data.deliveries import Correction, write_duplicate
+from sample_data.entities import (
     Window,
     build_customers,
     build_orders,
     build_products,
     build_stores,
 )
-from voc.generate.factory_base import DAILY_PER_20K, P_REVIEW_AFTER_ORDER
-from voc.generate.fakes import FakeReviewPlanner
-from voc.generate.items import Item, World
-from voc.generate.layout import MISSING_COLUMN_STORE, Layout
-from voc.generate.messiness import DefectPlanter, Scripts, TextNoise
-from voc.generate.rows import RowWriter
-from voc.generate.sources import DayFactory
-from voc.generate.texts import TextComposer
-from voc.generate.truth import TruthRecorder
-from voc.generate.writers import (
+from sample_data.factory_base import DAILY_PER_20K, P_REVIEW_AFTER_ORDER
+from sample_data.fakes import FakeReviewPlanner
+from sample_data.items import Item, World
+from sample_data.layout import MISSING_COLUMN_STORE, Layout
+from sample_data.messiness import DefectPlanter, Scripts, TextNoise
+from sample_data.rows import RowWriter
+from sample_data.sources import DayFactory
+from sample_data.texts import TextComposer
+from sample_data.truth import TruthRecorder
+from sample_data.writers import (
     FileStyle,
     delivery_time,
     reset_folders,

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import math
 
-from voc.generate.entities import (
+from sample_data.entities import (
     ONLINE_HOUR_CDF,
     STORE_HOUR_CDF,
     mainland_mobile,
 )
-from voc.generate.factory_base import DAILY_PER_20K, TOPIC_MIX, FactoryBase
-from voc.generate.items import FeedbackTruth, Item, poisson, weighted
-from voc.generate.messiness import PlantedData, mobile_tw
-from voc.generate.texts import Composed, overall_polarity
+from sample_data.factory_base import DAILY_PER_20K, TOPIC_MIX, FactoryBase
+from sample_data.items import FeedbackTruth, Item, poisson, weighted
+from sample_data.messiness import PlantedData, mobile_tw
+from sample_data.texts import Composed, overall_polarity
 
 
 class CommunityChannels(FactoryBase):

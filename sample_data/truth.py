@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from voc.generate.actions import EFFECT_WINDOW_DAYS, ImprovementAction
-from voc.generate.items import Item
-from voc.generate.phrases import NEGATIVE
-from voc.generate.writers import FileInfo
+from sample_data.actions import EFFECT_WINDOW_DAYS, ImprovementAction
+from sample_data.items import Item
+from sample_data.phrases import NEGATIVE
+from sample_data.writers import FileInfo
 
 FEEDBACK_COLUMNS = (
     "source",

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from random import Random
 
-from voc.generate import phrases as P
-from voc.generate import styles as S
-from voc.generate.phrases import NEGATIVE, NEUTRAL, POSITIVE
-from voc.generate.template import Compiled, compile_pool, compile_template, pick, render
+from sample_data import phrases as P
+from sample_data import styles as S
+from sample_data.phrases import NEGATIVE, NEUTRAL, POSITIVE
+from sample_data.template import Compiled, compile_pool, compile_template, pick, render
 
 
 @dataclass(frozen=True)

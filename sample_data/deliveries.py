@@ -12,11 +12,11 @@ import hashlib
 import shutil
 from datetime import date, datetime, timedelta
 
-from voc.generate.entities import Window
-from voc.generate.items import Item
-from voc.generate.layout import Layout
-from voc.generate.rows import RowWriter
-from voc.generate.writers import FileInfo, delivery_time, week_start
+from sample_data.entities import Window
+from sample_data.items import Item
+from sample_data.layout import Layout
+from sample_data.rows import RowWriter
+from sample_data.writers import FileInfo, delivery_time, week_start
 
 _RAISED_PRIORITY = {"low": "medium", "medium": "high", "high": "urgent"}
 

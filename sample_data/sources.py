@@ -8,9 +8,9 @@ trigger reviews and surveys, tickets trigger surveys and sour the customer's moo
 
 from __future__ import annotations
 
-from voc.generate.channels_community import CommunityChannels
-from voc.generate.channels_reviews import ReviewChannels
-from voc.generate.channels_service import ServiceChannels
+from sample_data.channels_community import CommunityChannels
+from sample_data.channels_reviews import ReviewChannels
+from sample_data.channels_service import ServiceChannels
 
 
 class DayFactory(ServiceChannels, ReviewChannels, CommunityChannels):

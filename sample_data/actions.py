@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from random import Random
 
-from voc.generate.phrases import NEGATIVE, NEUTRAL, POSITIVE
+from sample_data.phrases import NEGATIVE, NEUTRAL, POSITIVE
 
 
 @dataclass(frozen=True)

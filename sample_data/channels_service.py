@@ -12,21 +12,21 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from random import Random
 
-from voc.generate.entities import (
+from sample_data.entities import (
     ONLINE_HOUR_CDF,
     STORE_HOUR_CDF,
     Store,
 )
-from voc.generate.factory_base import (
+from sample_data.factory_base import (
     DAILY_PER_20K,
     P_SURVEY_AFTER_TICKET,
     TOPIC_MIX,
     TOUCHPOINT_MIX,
     FactoryBase,
 )
-from voc.generate.items import FeedbackTruth, Item, poisson, weighted
-from voc.generate.phrases import NEGATIVE, NEUTRAL, POSITIVE
-from voc.generate.texts import Aspect, overall_polarity
+from sample_data.items import FeedbackTruth, Item, poisson, weighted
+from sample_data.phrases import NEGATIVE, NEUTRAL, POSITIVE
+from sample_data.texts import Aspect, overall_polarity
 
 TICKET_CATEGORIES = {
     ("logistics", None): "物流问题",

@@ -13,11 +13,11 @@ from collections import Counter
 from datetime import date, datetime
 from random import Random
 
-from voc.generate.items import Item
-from voc.generate.layout import contract_names
-from voc.generate.messiness import DefectPlanter, format_iso
-from voc.generate.truth import TruthRecorder
-from voc.generate.writers import CsvSink, FileStyle, JsonlSink
+from sample_data.items import Item
+from sample_data.layout import contract_names
+from sample_data.messiness import DefectPlanter, format_iso
+from sample_data.truth import TruthRecorder
+from sample_data.writers import CsvSink, FileStyle, JsonlSink
 from voc_core.contracts import SOURCES, Reason
 
 

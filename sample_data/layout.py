@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from voc.generate.entities import Window
-from voc.generate.messiness import CSV_LAYOUTS, DATE_LAYOUTS
-from voc.generate.writers import (
+from sample_data.entities import Window
+from sample_data.messiness import CSV_LAYOUTS, DATE_LAYOUTS
+from sample_data.writers import (
     CsvSink,
     FileInfo,
     FileStyle,

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 
-from voc.generate.entities import Product, Store, Window
-from voc.generate.phrases import NEGATIVE, POSITIVE
-from voc.generate.styles import GENERIC_PRAISE
-from voc.generate.texts import Aspect, Composed, TextComposer, TextContext
+from sample_data.entities import Product, Store, Window
+from sample_data.phrases import NEGATIVE, POSITIVE
+from sample_data.styles import GENERIC_PRAISE
+from sample_data.texts import Aspect, Composed, TextComposer, TextContext
 
 REVIEWER_PREFIX = {"tmall": "tb", "jd": "jd", "pinduoduo": "pdd", "douyin_shop": "dy"}
 PROVINCES = (

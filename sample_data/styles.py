@@ -7,7 +7,7 @@ polarity; closers are always polarity-specific (a closer like "会回购的" is 
 
 from __future__ import annotations
 
-from voc.generate.phrases import NEGATIVE, NEUTRAL, POSITIVE
+from sample_data.phrases import NEGATIVE, NEUTRAL, POSITIVE
 
 ECOMMERCE_OPENERS: dict[str, list[str]] = {
     "any": [

@@ -18,8 +18,8 @@ from random import Random
 
 import opencc
 
-from voc.generate.entities import email_address, mainland_mobile
-from voc.generate.template import compile_pool, pick
+from sample_data.entities import email_address, mainland_mobile
+from sample_data.template import compile_pool, pick
 from voc_core.contracts import SURVEY_SCORE_RANGES, Reason
 
 # --- personal data and look-alikes -----------------------------------------------------------

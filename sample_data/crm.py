@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from random import Random
 
-from voc.generate.entities import Customer, Window, email_address, tier_at
-from voc.generate.items import Item
+from sample_data.entities import Customer, Window, email_address, tier_at
+from sample_data.items import Item
 
 
 @dataclass(frozen=True)

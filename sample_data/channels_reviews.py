@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from voc.generate.entities import (
+from sample_data.entities import (
     ONLINE_HOUR_CDF,
     Customer,
 )
-from voc.generate.factory_base import DAILY_PER_20K, TOPIC_MIX, FactoryBase
-from voc.generate.fakes import PROVINCES, REVIEWER_PREFIX, FakeReview
-from voc.generate.items import FeedbackTruth, Item, poisson, weighted
-from voc.generate.phrases import NEGATIVE, NEUTRAL
-from voc.generate.styles import APP_REPLIES, ECOMMERCE_DEFAULT_TEXTS
-from voc.generate.texts import Aspect, Composed, overall_polarity
+from sample_data.factory_base import DAILY_PER_20K, TOPIC_MIX, FactoryBase
+from sample_data.fakes import PROVINCES, REVIEWER_PREFIX, FakeReview
+from sample_data.items import FeedbackTruth, Item, poisson, weighted
+from sample_data.phrases import NEGATIVE, NEUTRAL
+from sample_data.styles import APP_REPLIES, ECOMMERCE_DEFAULT_TEXTS
+from sample_data.texts import Aspect, Composed, overall_polarity
 
 CITY_PROVINCE = {
     "广州": "广东",
