@@ -45,6 +45,8 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from bench import holdback  # noqa: E402
 from bench.procmem import TreeSampler  # noqa: E402
+from bench.report import format_e2e  # noqa: E402
+from bench.stages import STAGES, stage_of  # noqa: E402
 
 #: Name -> customers to generate (the generator writes about 5.15 feedback items a customer).
 SCALES = {"10k": 2_000, "100k": 20_000, "1M": 200_000}
@@ -54,20 +56,6 @@ SHARE = 0.01
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 WORK_DIR = PROJECT_ROOT / "bench" / "work"
 
-#: Stages in pipeline order and how a Dagster step key maps to them.
-STAGES = ("ingest", "dbt_staging_intermediate", "text_scoring", "marts", "quality", "publish")
-STAGE_LABELS = {
-    "generate": "generate",
-    "startup": "startup (imports, dbt parse)",
-    "ingest": "ingest (raw__*)",
-    "dbt_staging_intermediate": "dbt staging + intermediate",
-    "text_scoring": "text scoring",
-    "marts": "dbt marts",
-    "quality": "quality checks (GX, freshness)",
-    "publish": "publish (serving copy, Parquet)",
-    "orchestration": "orchestration (between steps)",
-    "teardown": "teardown",
-}
 #: Step keys every run must have completed.
 REQUIRED_STEPS = (
     "dbt_staging_and_intermediate",
@@ -87,19 +75,6 @@ class BenchError(RuntimeError):
     def __init__(self, message: str, figures: dict[str, Any] | None = None):
         super().__init__(message)
         self.figures = figures or {}
-
-
-def stage_of(step_key: str) -> str:
-    if step_key.startswith("raw__"):
-        return "quality" if step_key.endswith("_freshness") else "ingest"
-    if step_key.startswith("quality_"):
-        return "quality"
-    return {
-        "dbt_staging_and_intermediate": "dbt_staging_intermediate",
-        "feedback_text_scores": "text_scoring",
-        "dbt_marts": "marts",
-        "serving__marts": "publish",
-    }.get(step_key, "other")
 
 
 def _env(work: Path) -> dict[str, str]:
@@ -396,8 +371,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     report["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    from bench.report import format_e2e
-
     print(format_e2e(report))
     print(f"figures written to {target}")
     return 0

@@ -19,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.stages import ROW_ORDER, STAGE_LABELS  # noqa: E402
+
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 
 E2E_LIMIT_S = 300.0
@@ -28,23 +30,8 @@ TEXT_RATIO_MIN = 0.7
 #: "Scales to both cores": two worker processes at least this much faster than one.
 TEXT_SCALING_MIN = 1.5
 
-ROW_ORDER = (
-    "generate",
-    "startup",
-    "ingest",
-    "dbt_staging_intermediate",
-    "text_scoring",
-    "marts",
-    "quality",
-    "publish",
-    "orchestration",
-    "teardown",
-)
-
 
 def _label(stage: str) -> str:
-    from bench.e2e_bench import STAGE_LABELS
-
     return STAGE_LABELS.get(stage, stage)
 
 
