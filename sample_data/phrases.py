@@ -16,7 +16,6 @@ from __future__ import annotations
 POSITIVE = "positive"
 NEGATIVE = "negative"
 NEUTRAL = "neutral"
-POLARITIES = (POSITIVE, NEUTRAL, NEGATIVE)
 
 #: Degree adverbs by (polarity, strength). "Weak" is used for the minor side of a contrast.
 DEGREE: dict[tuple[str, str], tuple[str, ...]] = {

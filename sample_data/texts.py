@@ -17,7 +17,7 @@ from random import Random
 from sample_data import phrases as P
 from sample_data import styles as S
 from sample_data.phrases import NEGATIVE, NEUTRAL, POSITIVE
-from sample_data.template import Compiled, compile_pool, compile_template, pick, render
+from sample_data.template import compile_pool, pick, render
 
 
 @dataclass(frozen=True)
@@ -471,8 +471,3 @@ class TextComposer:
 def _third_person(text: str) -> str:
     """First-person complaint -> agent's note about the customer."""
     return text.replace("我妈", "客户母亲").replace("我们", "客户").replace("我", "客户")
-
-
-def compile_one(text: str) -> Compiled:
-    """Compile a one-off template (used by the fake-review generator)."""
-    return compile_template(text)

@@ -67,14 +67,3 @@ def top_keywords(scores: dict[str, float], k: int = TOP_K) -> list[str]:
     if len(scores) <= 1:
         return list(scores)
     return sorted(scores, key=scores.__getitem__, reverse=True)[:k]
-
-
-def extract_keywords(words: list[str], k: int = TOP_K) -> list[str]:
-    """Top ``k`` words by term frequency times IDF (ties broken by first occurrence)."""
-    weights = _weights
-    scores: dict[str, float] = {}
-    for word in words:
-        value = weights[word]
-        if value:
-            scores[word] = scores.get(word, 0.0) + value
-    return top_keywords(scores, k)
