@@ -1,7 +1,7 @@
-"""Parse the timestamp layouts of the landing contract.
+"""Parse the timestamp layouts of the landing contract in Python, as the loader does.
 
-The staging models parse the same layouts in SQL (macro ``voc_to_utc``, dbt var
-``naive_timestamp_formats``); a test keeps the two lists identical.
+The layouts and the ISO-with-offset pattern are ``voc_core.timestamps``'s, the one definition
+the staging models and the quality suites read in SQL.
 """
 
 from __future__ import annotations
@@ -10,12 +10,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from voc_core.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS
-
-#: ISO 8601 with an explicit offset or ``Z``: an instant, whatever the source's time zone.
-_ISO_WITH_OFFSET = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$"
-)
+from voc_core.timestamps import DATE_FORMATS, ISO_WITH_OFFSET, NAIVE_TIMESTAMP_FORMATS
 
 #: How far past the load time a timestamp may lie before it counts as "in the future":
 #: clocks of source systems drift a little.
@@ -28,7 +23,7 @@ def parse_timestamp(value: str, local_tz: str) -> datetime | None:
     Naive layouts are read in ``local_tz``, the time zone the source writes in.
     """
     text = value.strip()
-    if _ISO_WITH_OFFSET.match(text):
+    if ISO_WITH_OFFSET.match(text):
         normalised = text[:-1] + "+00:00" if text.endswith("Z") else text
         # Python < 3.11 does not read fractions other than 3 or 6 digits: trim to 6.
         normalised = re.sub(r"(\.\d{6})\d+", r"\1", normalised)

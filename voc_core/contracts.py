@@ -264,20 +264,3 @@ class Reason:
     INVALID_NUMBER = "INVALID_NUMBER"  # a score, rating, count or amount that is not a number
     OUT_OF_RANGE = "OUT_OF_RANGE"  # a score or rating outside its scale
     UNKNOWN_ENUM = "UNKNOWN_ENUM"  # a value outside a closed list (survey_type, status, ...)
-
-
-#: Timestamp layouts accepted in landing files. Naive ones are local time of the source.
-#: ISO 8601 with an offset (``2026-05-01T12:00:00+08:00``, ``...Z``) is always accepted.
-NAIVE_TIMESTAMP_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-)
-
-#: Date layouts accepted for date-only columns (``store_card.visit_date``).
-DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")

@@ -14,6 +14,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from voc_core.settings import DBT_PROJECT_DIR
+from voc_core.timestamps import write_dbt_macros
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -77,6 +78,7 @@ def _stamp_path() -> Path:
 def prepare_manifest() -> None:
     """Run ``dbt parse`` so ``target/manifest.json`` matches the models on disk, unless the
     manifest was parsed from exactly these files and settings (a parse costs about 10 s)."""
+    write_dbt_macros(DBT_PROJECT_DIR)
     fingerprint = parse_fingerprint()
     stamp = _stamp_path()
     if (

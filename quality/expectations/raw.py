@@ -19,18 +19,12 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ingestion.raw_store import raw_table
-from ingestion.timestamps import _ISO_WITH_OFFSET
 from quality import thresholds
 from quality.daily_volumes import rows_per_day
 from quality.spec import Check, SuiteSpec
 from quality.validated_files import not_yet_passed, revalidate_all
-from voc_core.contracts import (
-    DATE_FORMATS,
-    NAIVE_TIMESTAMP_FORMATS,
-    SOURCES,
-    SURVEY_SCORE_RANGES,
-    SourceContract,
-)
+from voc_core.contracts import SOURCES, SURVEY_SCORE_RANGES, SourceContract
+from voc_core.timestamps import date_sql, local_timestamp_sql
 
 #: The column that dates each source's rows for the volume check (its event time).
 VOLUME_COLUMNS: dict[str, str] = {
@@ -50,60 +44,6 @@ def _q(column: str) -> str:
 
 def _text(column: str) -> str:
     return f"nullif(trim({_q(column)}), '')"
-
-
-_SHAPE_OF = (
-    (".", r"\."),
-    ("%Y", r"\d{4}"),
-    ("%m", r"\d{1,2}"),
-    ("%d", r"\d{1,2}"),
-    ("%H", r"\d{1,2}"),
-    ("%M", r"\d{1,2}"),
-    ("%S", r"\d{1,2}"),
-    ("%f", r"\d{1,6}"),
-    (" ", r"\s+"),
-)
-
-
-def layout_shape(layout: str) -> str:
-    """The regex of the values strptime can read with ``layout`` (%Y %m %d %H %M %S %f)."""
-    for token, pattern in _SHAPE_OF:
-        layout = layout.replace(token, pattern)
-    return layout
-
-
-def layouts_sql(value: str, layouts: tuple[str, ...]) -> str:
-    """SQL for ``value`` read with the first of ``layouts`` whose shape it has, NULL if none.
-
-    Never ``try_strptime(value, [layouts])``: DuckDB 1.5.5's strptime reads one byte past the
-    end of a value shorter than the layout it tries, which crashed runs at a million rows.
-    The dbt macro ``parse_layouts`` is the same SQL.
-    """
-    whens = " ".join(
-        f"when regexp_full_match({value}, '{layout_shape(layout)}') "
-        f"then try_strptime({value}, '{layout}')"
-        for layout in layouts
-    )
-    return f"case {whens} end"
-
-
-def local_timestamp_sql(column: str, timezone: str) -> str:
-    """SQL for a raw timestamp as local time of the source (naive), NULL if unparseable.
-
-    Naive layouts are local time already; ISO values with an offset are moved to the
-    source's zone. Precise to the hour is enough here: the checks allow a day of slack.
-    """
-    value = _text(column)
-    return (
-        f"case when regexp_matches({value}, '{_ISO_WITH_OFFSET.pattern}') "
-        f"then timezone('{timezone}', try_cast({value} as timestamptz)) "
-        f"else {layouts_sql(value, NAIVE_TIMESTAMP_FORMATS)} end"
-    )
-
-
-def date_sql(column: str) -> str:
-    """SQL for a raw date column as a DATE, NULL if unparseable."""
-    return f"cast({layouts_sql(_text(column), DATE_FORMATS)} as date)"
 
 
 def _number_sql(column: str) -> str:
@@ -143,12 +83,15 @@ def _frame_sql(contract: SourceContract, timezone: str, where: str | None = None
             )
         add(f"({_text(value)} is not null and {_number_sql(value)} is null)", f"{value}__invalid")
     for column in contract.timestamps:
-        parsed = local_timestamp_sql(column, timezone)
+        parsed = local_timestamp_sql(_text(column), timezone)
         add(parsed, f"{column}__local")
         add(f"({_text(column)} is not null and ({parsed}) is null)", f"{column}__invalid")
     for column in contract.dates:
-        add(f"cast({date_sql(column)} as timestamp)", f"{column}__local")
-        add(f"({_text(column)} is not null and {date_sql(column)} is null)", f"{column}__invalid")
+        add(f"cast({date_sql(_text(column))} as timestamp)", f"{column}__local")
+        add(
+            f"({_text(column)} is not null and {date_sql(_text(column))} is null)",
+            f"{column}__invalid",
+        )
     condition = f" where {where}" if where else ""
     return f"select {', '.join(columns)} from {raw_table(contract.name)} as r{condition}"
 
@@ -291,8 +234,8 @@ def _day_sql(source: str, timezone: str) -> str:
     column = VOLUME_COLUMNS[source]
     contract = SOURCES[source]
     if column in contract.dates:
-        return date_sql(column)
-    return f"cast(({local_timestamp_sql(column, timezone)}) as date)"
+        return date_sql(_text(column))
+    return f"cast(({local_timestamp_sql(_text(column), timezone)}) as date)"
 
 
 def volume_suite(

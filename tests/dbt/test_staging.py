@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.landing_fixture import EXPECTED_STAGED
-from voc_core.contracts import DATE_FORMATS, NAIVE_TIMESTAMP_FORMATS, SOURCES
+from voc_core.contracts import SOURCES
 from voc_core.settings import DBT_PROJECT_DIR
 
 
@@ -60,12 +60,6 @@ def test_values_are_typed_and_codes_normalised(staged: Path) -> None:
         "from staging.stg_support_ticket where ticket_id = 'T1'",
     )
     assert ticket == [(1, 600, 4, "客户来电反映退货流程太复杂")]
-
-
-def test_dbt_timestamp_layouts_match_the_loader() -> None:
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    assert tuple(project["vars"]["naive_timestamp_formats"]) == NAIVE_TIMESTAMP_FORMATS
-    assert tuple(project["vars"]["date_formats"]) == DATE_FORMATS
 
 
 def test_every_raw_table_is_a_declared_source() -> None:
