@@ -60,7 +60,7 @@ left join fake_truth as t
     on f.source = 'ecommerce_review' and t.review_id = f.source_record_id
 left join marts.mart_review_authenticity as m
     on m.feedback_id = f.feedback_id
-where f.source in (select distinct source from authenticity.fake_review_base)
+where f.source in (select distinct source from intermediate.int_fake_review_base)
 """
 
 

@@ -18,7 +18,7 @@ Layers (``quality.suites.LAYERS``):
 * ``marts``: ranges (NPS in [-100, 100], percentages in [0, 100], shares and scores in their
   scales) and reconciliations (promoters + passives + detractors = nps_responses, ...);
 * ``authenticity``: the fake-review rule hits (dbt models in
-  ``dbt_project/models/marts/authenticity``), one warning per rule with its hit count.
+  ``dbt_project/models/intermediate/authenticity``), one warning per rule with its hit count.
 
 Every expectation has a severity: ``error`` blocks downstream, ``warning`` is reported.
 Each call appends its outcomes to ``quality.validation_results`` (run_id, run_at, layer,

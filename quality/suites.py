@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from quality.expectations.authenticity import authenticity_suites
+from quality.expectations.authenticity import authenticity_suites, load_manifest
 from quality.expectations.intermediate import intermediate_suites
 from quality.expectations.marts import mart_suites
 from quality.expectations.raw import raw_suites
@@ -52,7 +52,7 @@ def build_suites(con: duckdb.DuckDBPyConnection, layer: str, now_utc: datetime) 
     if layer == "marts":
         return mart_suites()
     if layer == "authenticity":
-        return authenticity_suites()
+        return authenticity_suites(load_manifest())
     raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
 
 

@@ -33,7 +33,7 @@ SUITE_TARGETS: dict[str, dict[str, tuple[dg.AssetKey, str]]] = {
     "marts": {spec.name: (dg.AssetKey(spec.name.split(".")), "gx_marts") for spec in mart_suites()},
     "authenticity": {
         "authenticity.rule_hits": (
-            dg.AssetKey(["marts", "fake_review_rule_hits"]),
+            dg.AssetKey(["intermediate", "int_fake_review_rule_hits"]),
             "gx_fake_review_rules",
         ),
     },

@@ -63,10 +63,11 @@ def test_values_are_typed_and_codes_normalised(staged: Path) -> None:
 
 
 def test_every_raw_table_is_a_declared_source() -> None:
-    sources = yaml.safe_load((DBT_PROJECT_DIR / "models/staging/_staging.yml").read_text())
+    sources = yaml.safe_load((DBT_PROJECT_DIR / "models/staging/_sources.yml").read_text())
     declared = {t["name"] for t in sources["sources"][0]["tables"]}
     assert declared == set(SOURCES)
-    models = {m["name"] for m in sources["models"]}
+    staging = yaml.safe_load((DBT_PROJECT_DIR / "models/staging/_staging__models.yml").read_text())
+    models = {m["name"] for m in staging["models"]}
     assert models == {f"stg_{s}" for s in SOURCES}
 
 

@@ -14,6 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from quality.expectations.authenticity import (
+    authenticity_suites,
+    load_manifest,
+    rule_codes,
+    rule_descriptions,
+)
 from tests.conftest import run_dbt
 from text_analytics.signature import simhash
 
@@ -339,7 +345,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_dbt(
         "build",
         "--select",
-        "path:models/marts/authenticity",
+        "path:models/intermediate/authenticity",
+        "mart_review_authenticity",
         target_path=root / "target",
         duckdb_path=path,
     )
@@ -350,7 +357,7 @@ def _flagged(path: Path, rule: str, case_name: str) -> set[str]:
     ids = [r.feedback_id for r in CASES[case_name]]
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
-            "select feedback_id from marts.fake_review_rule_hits "
+            "select feedback_id from intermediate.int_fake_review_rule_hits "
             "where rule = ? and list_contains(?, feedback_id)",
             [rule, ids],
         ).fetchall()
@@ -360,7 +367,8 @@ def _flagged(path: Path, rule: str, case_name: str) -> set[str]:
 def _evidence(path: Path, rule: str, feedback_id: str) -> dict:
     with duckdb.connect(str(path), read_only=True) as con:
         (evidence,) = con.execute(
-            "select evidence from marts.fake_review_rule_hits where rule = ? and feedback_id = ?",
+            "select evidence from intermediate.int_fake_review_rule_hits "
+            "where rule = ? and feedback_id = ?",
             [rule, feedback_id],
         ).fetchone()
     return json.loads(evidence)
@@ -426,3 +434,40 @@ def test_suspicion_score_combines_rules(built: Path) -> None:
     assert rows["ve-0"][1:3] == (0.9, True)
     # Reviews no rule flags are not in the mart.
     assert "mmx-mild" not in rows and "nax-mid" not in rows
+
+
+def test_rules_are_described_by_the_dbt_manifest() -> None:
+    """Codes in the order of var fake_rule_weights, each described by its own model."""
+    manifest = load_manifest()  # parsed at session start (tests/conftest.py)
+    codes = rule_codes(manifest)
+    assert codes == (
+        "NEAR_DUPLICATE",
+        "VELOCITY",
+        "GENERIC_PRAISE",
+        "BURST",
+        "NEW_ACCOUNT_EXTREME",
+        "RATING_TEXT_MISMATCH",
+    )
+    descriptions = rule_descriptions(manifest)
+    assert all(descriptions[code].startswith(f"{code}. ") for code in codes)
+
+
+def test_rule_hits_suite_has_one_warning_per_rule_of_the_manifest() -> None:
+    def model(name: str, **fields: object) -> dict:
+        return {"resource_type": "model", "name": name, **fields}
+
+    manifest = {
+        "nodes": {
+            "model.p.int_fake_review_rule_hits": model(
+                "int_fake_review_rule_hits", config={"meta": {"rule_weights": {"B": 0.5, "A": 1}}}
+            ),
+            "model.p.int_fake_rule_a": model("int_fake_rule_a", description="A.  Two\n words."),
+            "seed.p.int_fake_rule_b": {"resource_type": "seed", "name": "int_fake_rule_b"},
+        }
+    }
+    (suite,) = authenticity_suites(manifest)
+    assert suite.requires == ("intermediate.int_fake_review_rule_hits",)
+    warnings = [c for c in suite.checks if c.severity == "warning"]
+    assert [c.name for c in warnings] == ["rule_hits(B)", "rule_hits(A)"]
+    assert warnings[0].description.startswith("B: fake-review rule ")
+    assert warnings[1].description.startswith("A: A. Two words. ")

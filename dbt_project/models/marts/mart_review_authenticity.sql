@@ -1,5 +1,3 @@
-{{ config(schema='marts', materialized='table') }}
-
 {#
     One row per review flagged by at least one fake-review rule. suspicion_score combines
     the rules as independent pieces of evidence (a "noisy OR"): 1 - product of (1 - weight)
@@ -11,7 +9,7 @@
 with
 
 hits as (
-    select * from {{ ref('fake_review_rule_hits') }}
+    select * from {{ ref('int_fake_review_rule_hits') }}
 ),
 
 per_review as (

@@ -13,7 +13,7 @@ select
         'max_days', {{ var('fake_new_account_max_days') }},
         'rating', rating_5
     ) as evidence
-from {{ ref('fake_review_base') }}
+from {{ ref('int_fake_review_base') }}
 where
     rating_5 in (1, 5)
     and account_age_hours >= 0

@@ -21,7 +21,7 @@ reviews as (
         author_id,
         created_at,
         simhash
-    from {{ ref('fake_review_base') }}
+    from {{ ref('int_fake_review_base') }}
     where
         source = 'ecommerce_review'
         and signature_chars >= {{ var('fake_near_duplicate_min_chars') }}

@@ -15,7 +15,7 @@ praise as (
         author_id,
         signature_text,
         account_age_hours
-    from {{ ref('fake_review_base') }}
+    from {{ ref('int_fake_review_base') }}
     where
         source = 'ecommerce_review'
         and rating_5 >= 4

@@ -11,7 +11,7 @@ reviews as (
         feedback_id,
         author_id,
         created_at
-    from {{ ref('fake_review_base') }}
+    from {{ ref('int_fake_review_base') }}
     where author_id is not null
 ),
 

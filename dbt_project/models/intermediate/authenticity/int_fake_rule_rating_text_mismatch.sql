@@ -13,7 +13,7 @@ select
         'sentiment_score', sentiment_score,
         'min_abs_sentiment', {{ var('fake_mismatch_min_abs_sentiment') }}
     ) as evidence
-from {{ ref('fake_review_base') }}
+from {{ ref('int_fake_review_base') }}
 where
     signature_chars >= {{ var('fake_mismatch_min_chars') }}
     and not is_placeholder_text

@@ -1,17 +1,19 @@
-{{ config(schema='marts', materialized='table') }}
+{{ config(meta={'rule_weights': var('fake_rule_weights')}) }}
 
 {#
     Every rule hit: one row per review and rule it breaks, with the rule's evidence. Each rule
-    is one model (fake_rule_<code>), so a rule is defined in exactly one place.
+    is one model (int_fake_rule_<code>), so a rule is defined in exactly one place.
+    meta.rule_weights carries the rule codes and weights (var fake_rule_weights) into the dbt
+    manifest, where the GX suite of the hits reads them (quality/expectations/authenticity.py).
 #}
 
 {%- set rules = [
-    'fake_rule_near_duplicate',
-    'fake_rule_burst',
-    'fake_rule_velocity',
-    'fake_rule_new_account_extreme',
-    'fake_rule_rating_text_mismatch',
-    'fake_rule_generic_praise',
+    'int_fake_rule_near_duplicate',
+    'int_fake_rule_burst',
+    'int_fake_rule_velocity',
+    'int_fake_rule_new_account_extreme',
+    'int_fake_rule_rating_text_mismatch',
+    'int_fake_rule_generic_praise',
 ] %}
 
 with
@@ -28,7 +30,7 @@ hits as (
 ),
 
 reviews as (
-    select * from {{ ref('fake_review_base') }}
+    select * from {{ ref('int_fake_review_base') }}
 )
 
 select

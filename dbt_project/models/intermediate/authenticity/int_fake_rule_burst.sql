@@ -11,7 +11,7 @@
 with
 
 reviews as (
-    select * from {{ ref('fake_review_base') }}
+    select * from {{ ref('int_fake_review_base') }}
     where source = 'ecommerce_review'
 ),
 
