@@ -1,4 +1,7 @@
-"""How dbt nodes become Dagster assets: key ``<layer>/<model>``, group = layer folder."""
+"""How dbt nodes become Dagster assets: key ``<layer>/<name>``, group = layer.
+
+The layer of a model is its folder under ``models/`` (``staging``, ``intermediate``,
+``marts``); every seed is in layer ``seeds``."""
 
 from __future__ import annotations
 
@@ -10,7 +13,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject
 
 
 def model_layer(resource_props: Mapping[str, Any]) -> str:
-    """``staging``, ``intermediate`` or ``marts``: the folder under ``models/``."""
+    """``seeds`` for a seed; for a model the folder under ``models/`` (``staging``,
+    ``intermediate`` or ``marts``), ``default`` for one directly in ``models/``."""
+    if resource_props.get("resource_type") == "seed":
+        return "seeds"
     fqn = resource_props.get("fqn", [])
     return fqn[1] if len(fqn) > 2 else "default"
 
