@@ -6,7 +6,12 @@ import dagster as dg
 
 from ingestion.loader import FileStatus, SourceLoadReport, load_source
 from ingestion.raw_store import raw_table
-from orchestration.metadata import PREVIEW_KEY, ROWS_NEW_KEY, preview_markdown
+from orchestration.metadata import (
+    PREVIEW_KEY,
+    ROWS_NEW_KEY,
+    column_schema_metadata,
+    preview_markdown,
+)
 from orchestration.raw.freshness import arrival_metadata
 from orchestration.resources import LandingZoneResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
@@ -68,6 +73,7 @@ def build_raw_asset(source: str) -> dg.AssetsDefinition:
             metadata[PREVIEW_KEY] = dg.MetadataValue.md(
                 preview_markdown(con, _newest_rows_query(source))
             )
+            metadata |= column_schema_metadata(con, raw_table(source))
             # When the newest file arrived: what the freshness check compares with the cadence.
             metadata |= arrival_metadata(con, source, landing_dir)
         for f in report.files:
