@@ -44,9 +44,8 @@ dev: install  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 docs: install  ## dbt docs (every table and column described) into dbt_project/target/
-	cd dbt_project && VOC_DUCKDB_PATH=$${VOC_DUCKDB_PATH:-$(CURDIR)/data/warehouse.duckdb} \
-		../$(BIN)/dbt docs generate --profiles-dir .
-	@echo "Open dbt_project/target/index.html, or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1"
+	$(BIN)/voc dbt docs generate
+	@echo "Open dbt_project/target/index.html, or: $(BIN)/voc dbt docs serve --host 127.0.0.1"
 
 quality-docs:  ## open the Great Expectations Data Docs of the last runs
 	@docs=$${VOC_QUALITY_DOCS_DIR:-$(CURDIR)/data/quality_docs}/index.html; \
@@ -68,11 +67,11 @@ bench: install  ## benchmarks: end to end at 100k and 1M items, +1% refresh, tex
 bench-smoke: install  ## the end-to-end benchmark at 10k items (CI: keeps it working; fails if a stage fails)
 	$(BIN)/python -m bench.e2e_bench --scale 10k --no-refresh --json bench/results/smoke/e2e_10k.json
 
-lint: install  ## ruff and sqlfluff (also run by the test suite)
+lint: install  ## ruff, sqlfluff and the import layers (also run by the test suite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	VOC_DUCKDB_PATH=:memory: DBT_TARGET_PATH=$(CURDIR)/dbt_project/target/sqlfluff \
-		$(BIN)/sqlfluff lint dbt_project/models
+	DBT_TARGET_PATH=$(CURDIR)/dbt_project/target/sqlfluff $(BIN)/sqlfluff lint dbt_project/models
+	$(BIN)/lint-imports
 
 clean:  ## remove generated data, the warehouse and Dagster's run history (keeps .venv)
 	rm -rf data .dagster dbt_project/target dbt_project/logs

@@ -1,4 +1,8 @@
-"""The Dagster code location: assembles the assets, checks, jobs, automation and resources."""
+"""The Dagster code location: assembles the assets, checks, jobs, automation and resources.
+
+Settings are read once, here (``voc_core.settings``), and reach the steps as resource config
+(``orchestration.resources``) or as the parameters of the definitions built from them.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,37 @@ from orchestration.dbt.project import dbt_cli
 from orchestration.jobs import refresh_job
 from orchestration.quality.checks import quality_checks
 from orchestration.raw.assets import raw_assets
-from orchestration.raw.freshness import freshness_checks, freshness_sensor
-from orchestration.raw.sensors import landing_files_sensor
-from orchestration.resources import default_resources
-from orchestration.schedules import nightly_refresh_schedule
+from orchestration.raw.freshness import build_freshness_checks, build_freshness_sensor
+from orchestration.raw.sensors import build_landing_sensor
+from orchestration.resources import build_resources
+from orchestration.schedules import build_nightly_schedule
 from orchestration.serving.assets import serving_marts
-from orchestration.text_analytics.assets import feedback_text_scores
+from orchestration.text_analytics.assets import build_text_scoring_assets
+from voc_core.settings import Settings, get_settings
 
-defs = dg.Definitions(
-    assets=[
-        *raw_assets,
-        dbt_transform_assets,
-        feedback_text_scores,
-        dbt_mart_assets,
-        serving_marts,
-    ],
-    asset_checks=[*quality_checks, *freshness_checks],
-    jobs=[refresh_job],
-    schedules=[nightly_refresh_schedule],
-    sensors=[landing_files_sensor, freshness_sensor],
-    resources={**default_resources(), "dbt": dbt_cli()},
-    # Every step writes the one DuckDB file, which allows a single writer: run steps in order.
-    executor=dg.in_process_executor,
-)
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Every definition of the code location, configured from ``settings``."""
+    freshness_checks = build_freshness_checks(settings)
+    return dg.Definitions(
+        assets=[
+            *raw_assets,
+            dbt_transform_assets,
+            build_text_scoring_assets(settings.partitions_start_date, settings.business_timezone),
+            dbt_mart_assets,
+            serving_marts,
+        ],
+        asset_checks=[*quality_checks, *freshness_checks],
+        jobs=[refresh_job],
+        schedules=[build_nightly_schedule(settings.refresh_cron, settings.refresh_timezone)],
+        sensors=[
+            build_landing_sensor(settings.sensor_interval_seconds),
+            build_freshness_sensor(freshness_checks),
+        ],
+        resources={**build_resources(settings), "dbt": dbt_cli()},
+        # Every step writes the one DuckDB file, which allows a single writer: run steps in order.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(get_settings())

@@ -1,4 +1,11 @@
-"""Dagster resources shared by every domain: the DuckDB warehouse and the landing zone."""
+"""Dagster resources: where the pipeline reads and writes, and the switches of one run.
+
+Every value comes from ``voc_core.settings`` (the ``VOC_*`` environment, read once when the
+code location loads) through ``build_resources``; the launchpad shows each resource's config
+and a run may override it there. ``RunOptions`` holds the run switches (full refresh,
+revalidate): set them in the launchpad under ``resources.run_options.config``, in a
+schedule's or backfill's run config, or with ``voc run --full-refresh`` / ``--revalidate``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.retries import with_backoff
-from voc_core.settings import get_settings
+from voc_core.settings import Settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -55,17 +62,50 @@ class ServingResource(dg.ConfigurableResource):
     parquet_dir: str
 
 
-def default_resources() -> dict[str, dg.ConfigurableResource]:
-    """Resources configured from ``voc_core.settings`` (environment variables with defaults)."""
-    settings = get_settings()
+class QualityDocsResource(dg.ConfigurableResource):
+    """Where the quality gates write the Great Expectations Data Docs."""
+
+    docs_dir: str
+
+
+class TextScoringResource(dg.ConfigurableResource):
+    """How text scoring runs: where jieba keeps its dictionary cache, and how many worker
+    processes score a large backlog."""
+
+    cache_dir: str
+    processes: int = 2
+
+
+class RunOptions(dg.ConfigurableResource):
+    """The switches of one run, off by default.
+
+    ``full_refresh``: rebuild every incremental dbt model from scratch (needed after a change
+    to their columns: they fail rather than drift), validate every row again and publish the
+    serving copy whole. ``revalidate``: validate every row again (after a change to the
+    suites), nothing else."""
+
+    full_refresh: bool = False
+    revalidate: bool = False
+
+    @property
+    def validate_everything(self) -> bool:
+        return self.full_refresh or self.revalidate
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources of the code location, configured from ``settings`` (dbt's is added by
+    ``orchestration.definitions``)."""
     return {
         "warehouse": WarehouseResource(duckdb_path=str(settings.duckdb_path)),
         "landing": LandingZoneResource(
             landing_dir=str(settings.landing_dir),
-            source_timezones=settings.source_timezones,
+            source_timezones=dict(settings.source_timezones),
             default_timezone=settings.business_timezone,
         ),
         "serving": ServingResource(
             serving_path=str(settings.serving_path), parquet_dir=str(settings.marts_parquet_dir)
         ),
+        "quality_docs": QualityDocsResource(docs_dir=str(settings.quality_docs_dir)),
+        "text_scoring": TextScoringResource(cache_dir=str(settings.cache_dir)),
+        "run_options": RunOptions(),
     }

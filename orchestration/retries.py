@@ -28,13 +28,6 @@ STEP_RETRIES = 3
 STEP_RETRY_FIRST_WAIT_SECONDS = 10
 
 
-def is_lock_conflict(error: BaseException) -> bool:
-    """True when ``error`` is DuckDB refusing a file that another process holds."""
-    return isinstance(error, duckdb.IOException) and any(
-        m in str(error).lower() for m in _LOCK_MESSAGES
-    )
-
-
 #: Operating-system errors that a later attempt can survive.
 _TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR}
 

@@ -1,9 +1,9 @@
 """Quality gates: Great Expectations Core 1.x suites over the warehouse, layer by layer.
 
-    from quality.suites import default_docs_dir, run_layer_checks
+    from quality.suites import run_layer_checks
     from quality.results import blocking
 
-    outcomes = run_layer_checks(con, "raw", docs_dir=default_docs_dir())
+    outcomes = run_layer_checks(con, "raw", docs_dir=docs_dir, source_timezones=zones)
     if blocking(outcomes):  # a failed error-level expectation: stop what is downstream
         ...
 
@@ -23,8 +23,8 @@ Layers (``quality.suites.LAYERS``):
 Every expectation has a severity: ``error`` blocks downstream, ``warning`` is reported.
 Each call appends its outcomes to ``quality.validation_results`` (run_id, run_at, layer,
 suite, expectation, severity, success, blocking, counts, observed_value as JSON) and, given a
-docs folder, builds GX Data Docs there: ``data/quality_docs/index.html`` by default, moved
-with ``VOC_QUALITY_DOCS_DIR``. Data is queried from DuckDB into pandas and validated there
-(GX's SQL datasource does not work on DuckDB); Great Expectations is imported only when
-checks run (``quality.runner``).
+docs folder, builds GX Data Docs there (the pipeline passes ``data/quality_docs`` by
+default, ``VOC_QUALITY_DOCS_DIR`` in the settings). Data is queried from DuckDB into pandas
+and validated there (GX's SQL datasource does not work on DuckDB); Great Expectations is
+imported only when checks run (``quality.runner``).
 """

@@ -62,6 +62,8 @@ class CheckOutcome:
     layer: str = ""
     expectation_type: str = ""
     column: str | None = None
+    #: The table the check guards (``schema.table``): what an orchestrator attaches it to.
+    table: str | None = None
 
     @property
     def blocks(self) -> bool:

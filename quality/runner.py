@@ -139,6 +139,7 @@ def _outcomes(spec: SuiteSpec, validation: Any) -> list[CheckOutcome]:
                 layer=spec.layer,
                 expectation_type=check.expectation_type,
                 column=check.column,
+                table=check.table or spec.guarded_table,
             )
         )
     order = {check.label: i for i, check in enumerate(spec.checks)}

@@ -35,6 +35,9 @@ class Check:
     severity: Severity
     description: str
     name: str | None = None
+    #: The table this check guards when it is not the suite's own (``schema.table``): the
+    #: volume suite holds one check per raw table.
+    table: str | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -97,3 +100,10 @@ class SuiteSpec:
     transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     by_file: bool = False
     by_loaded_at: str | None = None
+    #: The table the suite guards (``schema.table``); by default its name, for suites named
+    #: after their table.
+    table: str | None = None
+
+    @property
+    def guarded_table(self) -> str:
+        return self.table or self.name

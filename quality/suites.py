@@ -1,7 +1,7 @@
 """Entry point of the quality gates: run one layer's suites against the warehouse.
 
     from quality.suites import run_layer_checks
-    outcomes = run_layer_checks(con, "marts", docs_dir=default_docs_dir())
+    outcomes = run_layer_checks(con, "marts", docs_dir=Path("data/quality_docs"))
     if blocking(outcomes): ...  # a failed error-level check: stop what is downstream
 
 Layers: ``raw`` (one suite per landing source, plus daily volumes learnt from history),
@@ -12,10 +12,11 @@ appended to ``quality.validation_results`` in the same connection.
 
 from __future__ import annotations
 
-import os
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -23,37 +24,58 @@ import pandas as pd
 from quality.expectations.authenticity import authenticity_suites, load_manifest
 from quality.expectations.intermediate import intermediate_suites
 from quality.expectations.marts import mart_suites
-from quality.expectations.raw import raw_suites
+from quality.expectations.raw import VOLUME_COLUMNS, VOLUME_SUITE, raw_suites
 from quality.results import CheckOutcome, record_outcomes
 from quality.spec import SuiteSpec
 from quality.validated_files import ensure_table as ensure_validated_files
 from quality.validated_files import remember, remember_loads
-from voc_core.settings import PROJECT_ROOT, get_settings
+from voc_core.contracts import SOURCES
+from voc_core.settings import DEFAULT_TIMEZONE
 
 LAYERS: tuple[str, ...] = ("raw", "intermediate", "marts", "authenticity")
-#: Environment variable that moves the Data Docs site (default ``data/quality_docs``).
-DOCS_DIR_ENV = "VOC_QUALITY_DOCS_DIR"
+
+#: Suites whose names do not depend on the data: what an orchestrator declares checks for.
+_NAMES_AT = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-def default_docs_dir() -> Path:
-    """Where Data Docs go: ``$VOC_QUALITY_DOCS_DIR``, else ``data/quality_docs`` in the
-    project. Open ``index.html`` there."""
-    value = os.environ.get(DOCS_DIR_ENV)
-    return Path(value).absolute() if value else PROJECT_ROOT / "data" / "quality_docs"
+def build_suites(
+    con: duckdb.DuckDBPyConnection,
+    layer: str,
+    now_utc: datetime,
+    *,
+    source_timezones: Mapping[str, str] | None = None,
+    only_new: bool = True,
+    dbt_manifest: Mapping[str, Any] | None = None,
+) -> list[SuiteSpec]:
+    """The suites of ``layer`` (raw volume bounds are learnt from ``con``'s data).
 
-
-def build_suites(con: duckdb.DuckDBPyConnection, layer: str, now_utc: datetime) -> list[SuiteSpec]:
-    """The suites of ``layer`` (raw volume bounds are learnt from ``con``'s data)."""
+    ``source_timezones``: the zone each source writes naive timestamps in (missing sources:
+    the default business zone). ``only_new``: validate only what has not passed yet.
+    ``dbt_manifest``: the parsed dbt manifest, which describes the fake-review rules."""
     if layer == "raw":
-        settings = get_settings()
-        return raw_suites(con, settings.source_timezones, now_utc)
+        zones = source_timezones or {}
+        timezones = {source: zones.get(source, DEFAULT_TIMEZONE) for source in SOURCES}
+        return raw_suites(con, timezones, now_utc, only_new)
     if layer == "intermediate":
-        return intermediate_suites(now_utc)
+        return intermediate_suites(now_utc, only_new)
     if layer == "marts":
-        return mart_suites()
+        return mart_suites(only_new)
     if layer == "authenticity":
-        return authenticity_suites(load_manifest())
+        # Default: the manifest of the last `dbt parse`, until every caller passes one.
+        return authenticity_suites(dbt_manifest if dbt_manifest is not None else load_manifest())
     raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+
+
+def suite_tables(layer: str) -> list[tuple[str, str]]:
+    """``(suite, table it guards)`` of every suite ``layer`` may run, whatever the data: what
+    an orchestrator declares checks for. The raw volume suite (which runs only when there is
+    enough history) guards every raw table."""
+    if layer == "raw":
+        return [(f"raw.{source}", f"raw.{source}") for source in SOURCES] + [
+            (VOLUME_SUITE, f"raw.{source}") for source in VOLUME_COLUMNS
+        ]
+    specs = build_suites(None, layer, _NAMES_AT)  # type: ignore[arg-type]  # needs no data
+    return [(spec.name, spec.guarded_table) for spec in specs]
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -75,6 +97,7 @@ def _missing_outcome(spec: SuiteSpec, missing: list[str]) -> CheckOutcome:
         description=f"The suite's tables exist; missing: {', '.join(missing)}.",
         layer=spec.layer,
         expectation_type="table_exists",
+        table=spec.guarded_table,
     )
 
 
@@ -100,16 +123,23 @@ def _nanosecond_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_layer_checks(
-    con: duckdb.DuckDBPyConnection, layer: str, docs_dir: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    layer: str,
+    docs_dir: Path | None = None,
+    *,
+    source_timezones: Mapping[str, str] | None = None,
+    revalidate: bool = False,
+    dbt_manifest: Mapping[str, Any] | None = None,
 ) -> list[CheckOutcome]:
     """Run every suite of ``layer`` on the warehouse behind ``con``.
 
     Returns one ``CheckOutcome`` per check (a suite whose table is missing gives one failed
     ``table_exists`` outcome instead), records them in ``quality.validation_results`` and,
     when ``docs_dir`` is given, builds the Data Docs site there. What passed is not validated
-    again: raw source suites skip files they passed (``quality.validated_files``), the
-    unified-feedback and fct_feedback suites rows loaded before their last pass
-    (``quality.validated_loads``).
+    again unless ``revalidate``: raw source suites skip files they passed
+    (``quality.validated_files``), the unified-feedback and fct_feedback suites rows loaded
+    before their last pass (``quality.validated_loads``). ``source_timezones`` and
+    ``dbt_manifest`` as in ``build_suites``.
     """
     now = datetime.now(timezone.utc)
     run_at = now.replace(tzinfo=None)
@@ -117,7 +147,15 @@ def run_layer_checks(
     outcomes: list[CheckOutcome] = []
     to_validate = []
     ensure_validated_files(con)
-    for spec in build_suites(con, layer, now):
+    specs = build_suites(
+        con,
+        layer,
+        now,
+        source_timezones=source_timezones,
+        only_new=not revalidate,
+        dbt_manifest=dbt_manifest,
+    )
+    for spec in specs:
         missing = [t for t in spec.requires if not _exists(con, t)]
         if missing:
             outcomes.append(_missing_outcome(spec, missing))

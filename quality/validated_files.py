@@ -8,13 +8,12 @@ what has not passed yet.
 
 The nightly refresh then costs what arrived, not what the history costs. What failed is not
 remembered, so it is validated again (and blocks again) until it is fixed or superseded.
-``voc run --full-refresh`` (``VOC_DBT_FULL_REFRESH=1``) or ``VOC_QUALITY_REVALIDATE=1``
+A run with the run switch ``revalidate`` (or ``full_refresh``; ``voc run --revalidate``)
 validates every row again, after a change to the suites.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import duckdb
@@ -24,12 +23,6 @@ TABLE = "quality.validated_files"
 LOADS_TABLE = "quality.validated_loads"
 #: Load time before any load: a suite with no watermark validates every row.
 _EPOCH = "timestamp '1900-01-01'"
-REVALIDATE_ENV = ("VOC_QUALITY_REVALIDATE", "VOC_DBT_FULL_REFRESH")
-
-
-def revalidate_all() -> bool:
-    """True when every row should be validated again, whatever passed before."""
-    return any(os.environ.get(name, "") not in ("", "0") for name in REVALIDATE_ENV)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:

@@ -42,9 +42,16 @@ def con(warehouse_path: Path):
     connection.close()
 
 
+def test_dbt_vars(duckdb_path: Path | str) -> str:
+    """dbt's ``--vars`` for a test's warehouse: the settings' defaults otherwise."""
+    from orchestration.dbt.project import settings_vars
+    from voc_core.settings import Settings
+
+    return settings_vars(Settings(duckdb_path=Path(duckdb_path)))
+
+
 def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
     """Run the project's dbt against ``duckdb_path``; fail the test with dbt's output."""
-    import os
     import subprocess
     import sys
 
@@ -60,11 +67,12 @@ def run_dbt(*args: str, target_path: Path, duckdb_path: Path) -> None:
             str(DBT_PROJECT_DIR),
             "--target-path",
             str(target_path),
+            "--vars",
+            test_dbt_vars(duckdb_path),
         ],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "VOC_DUCKDB_PATH": str(duckdb_path)},
     )
     assert result.returncode == 0, result.stdout[-4000:]
 
@@ -107,7 +115,6 @@ def warehouse_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
 def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
     """Rows of an inline query compiled by the project's dbt (macros available), in memory."""
     import json
-    import os
     import subprocess
     import sys
 
@@ -131,11 +138,12 @@ def dbt_show(sql: str, tmp_path: Path) -> list[dict]:
             str(DBT_PROJECT_DIR),
             "--target-path",
             str(tmp_path / "target"),
+            "--vars",
+            test_dbt_vars(":memory:"),
         ],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "VOC_DUCKDB_PATH": ":memory:"},
     )
     assert result.returncode == 0, result.stdout[-3000:]
     for line in result.stdout.splitlines():

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voc_core.settings import Settings
+
+
+def pipeline_settings(landing: Path, warehouse: Path) -> Settings:
+    """Settings pointed at a test's landing folder and warehouse file; the serving copy,
+    Parquet files and Data Docs go beside the warehouse, never into the user's data/."""
+    return Settings(
+        landing_dir=landing,
+        duckdb_path=warehouse,
+        serving_path=serving_path(warehouse),
+        marts_parquet_dir=parquet_dir(warehouse),
+        quality_docs_dir=warehouse.with_name(f"{warehouse.stem}.quality_docs"),
+    )
+
 
 def pipeline_resources(landing: Path, warehouse: Path) -> dict:
-    """The pipeline's resources pointed at a test's landing folder and warehouse file; the
-    serving copy and Parquet files go beside the warehouse, never into the user's data/."""
-    from orchestration.resources import LandingZoneResource, ServingResource, WarehouseResource
+    """The pipeline's resources configured from ``pipeline_settings``."""
+    from orchestration.resources import build_resources
 
-    return {
-        "warehouse": WarehouseResource(duckdb_path=str(warehouse)),
-        "landing": LandingZoneResource(
-            landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
-        ),
-        "serving": ServingResource(
-            serving_path=str(serving_path(warehouse)), parquet_dir=str(parquet_dir(warehouse))
-        ),
-    }
+    return build_resources(pipeline_settings(landing, warehouse))
 
 
 def serving_path(warehouse: Path) -> Path:
@@ -32,18 +37,8 @@ def parquet_dir(warehouse: Path) -> Path:
 
 
 def pipeline_defs(landing: Path, warehouse: Path):
-    """The code location's definitions (assets, checks, jobs, schedule, sensors) with
-    ``pipeline_resources``."""
-    import dagster as dg
+    """The code location's definitions (assets, checks, jobs, schedule, sensors) built from
+    ``pipeline_settings``."""
+    from orchestration.definitions import build_definitions
 
-    from orchestration.definitions import defs
-
-    return dg.Definitions(
-        assets=defs.assets,
-        asset_checks=defs.asset_checks,
-        jobs=defs.jobs,
-        schedules=defs.schedules,
-        sensors=defs.sensors,
-        resources={**defs.resources, **pipeline_resources(landing, warehouse)},
-        executor=defs.executor,
-    )
+    return build_definitions(pipeline_settings(landing, warehouse))

@@ -20,7 +20,6 @@ import json
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.pool
-import os
 import re
 import signal
 from collections.abc import Iterable, Iterator
@@ -44,7 +43,7 @@ from text_analytics.sentiment import (
     score_from_logit,
 )
 from text_analytics.signature import simhash_many
-from text_analytics.tokenize import raw_tokens, tokenizer
+from text_analytics.tokenize import raw_tokens, tokenizer, use_cache_dir
 from text_analytics.topics import (
     OTHER,
     TopicSentiment,
@@ -226,12 +225,16 @@ def _chunks(items: list[str | None], size: int) -> Iterator[list[str | None]]:
 
 
 def analyse_batch(
-    texts: Iterable[str | None], processes: int = 1, chunk_size: int = DEFAULT_CHUNK_SIZE
+    texts: Iterable[str | None],
+    processes: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    start_method: str | None = None,
 ) -> list[TextAnalysis]:
     """Analyse many texts, in input order.
 
     With ``processes > 1`` chunks go to a process pool whose workers each load jieba and the
     model once (``jieba.enable_parallel`` is slower on two cores). Small inputs stay in-process.
+    ``start_method``: how the workers start (see ``pool_context``).
     """
     items = [t if isinstance(t, str) or t is None else str(t) for t in texts]
     if chunk_size < 1:
@@ -242,29 +245,36 @@ def analyse_batch(
             for chunk in _chunks(items, chunk_size):
                 results.extend(_analyse_chunk(chunk))
         return results
-    with worker_pool(processes) as pool:
+    with worker_pool(processes, pool_context(start_method)) as pool:
         parts = pool.map(_analyse_chunk_packed, list(_chunks(items, chunk_size)), chunksize=1)
     with _gc_paused():
         return [_unpack(row) for part in parts for row in part]
 
 
-def start_worker() -> None:
-    """Initializer of every scoring worker: SIGTERM back to its default action, then warm up.
+def start_worker(cache_dir: str | None = None) -> None:
+    """Initializer of every scoring worker: SIGTERM back to its default action, then warm up
+    (jieba's dictionary cache in ``cache_dir``, see ``tokenize.use_cache_dir``).
 
     A process started with SIGTERM ignored (``nohup``, some job runners) passes that on to its
     workers, and a pool can then never stop them: ``Pool.terminate`` would wait forever.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if cache_dir:
+        use_cache_dir(cache_dir)
     warm_up()
 
 
 @contextmanager
 def worker_pool(
-    processes: int, context: multiprocessing.context.BaseContext | None = None
+    processes: int,
+    context: multiprocessing.context.BaseContext | None = None,
+    cache_dir: str | None = None,
 ) -> Iterator[multiprocessing.pool.Pool]:
     """A pool of warmed-up scoring workers. Leaving the block normally lets the workers finish
     and exit on their own; an error terminates them."""
-    pool = (context or _pool_context()).Pool(processes, initializer=start_worker)
+    pool = (context or pool_context()).Pool(
+        processes, initializer=start_worker, initargs=(cache_dir,)
+    )
     try:
         yield pool
     except BaseException:
@@ -276,18 +286,16 @@ def worker_pool(
         pool.join()
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Start method for the worker pool: ``VOC_MP_START_METHOD`` if set, else ``fork`` where
-    the platform has it, else ``spawn``.
+def pool_context(method: str | None = None) -> multiprocessing.context.BaseContext:
+    """Start method for the worker pool: ``method`` if given, else ``fork`` where the platform
+    has it, else ``spawn``.
 
     ``fork`` gives workers jieba and the model already loaded and works from any caller,
     including scripts without a ``__main__`` guard. A caller that runs threads which may hold
     locks at fork time can choose ``forkserver``: its server imports ``text_analytics._warm``
     once, so workers still start loaded (the caller then needs the ``__main__`` guard).
     """
-    method = os.environ.get("VOC_MP_START_METHOD") or (
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
+    method = method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["text_analytics._warm"])

@@ -1,7 +1,7 @@
 """jieba set up once per process, with the domain user dictionary.
 
 jieba keeps a global tokenizer (``jieba.dt``). ``tokenizer()`` initialises it on first use: its
-dictionary cache goes to a writable cache directory (``VOC_CACHE_DIR``, else the system temp dir),
+dictionary cache goes to a writable cache directory (``use_cache_dir``, else the system temp dir),
 its logger is quieted, and ``resources/user_dict.txt`` is loaded. Text is lower-cased before
 segmentation so ``APP`` and ``app`` are one token; the masking placeholders stay whole tokens
 (``[PHONE]``, ``[ID_CARD]``).
@@ -10,7 +10,6 @@ segmentation so ``APP`` and ``app`` are one token; the masking placeholders stay
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 import threading
@@ -35,10 +34,19 @@ _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in _PLACEHOLDER_CHARS))
 SEGMENT_CACHE_SIZE = 1 << 16
 
 
+_chosen_cache_dir: Path | None = None
+
+
+def use_cache_dir(path: Path | str | None) -> None:
+    """Keep jieba's dictionary cache in ``path`` (None: the system temp dir). Takes effect
+    when the tokenizer is first initialised in this process."""
+    global _chosen_cache_dir
+    _chosen_cache_dir = Path(path) if path else None
+
+
 def cache_dir() -> Path:
     """Writable directory for jieba's dictionary cache."""
-    base = os.environ.get("VOC_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "voc-warehouse")
-    path = Path(base)
+    path = _chosen_cache_dir or Path(tempfile.gettempdir()) / "voc-warehouse"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -12,7 +12,16 @@ from voc_core.settings import get_settings
 def _cmd_run(args: argparse.Namespace) -> int:
     from voc.runner import run_pipeline
 
-    return 0 if run_pipeline(args.select, full_refresh=args.full_refresh) else 1
+    succeeded = run_pipeline(
+        args.select, full_refresh=args.full_refresh, revalidate=args.revalidate
+    )
+    return 0 if succeeded else 1
+
+
+def _cmd_dbt(args: argparse.Namespace) -> int:
+    from voc.dbt_cli import run_dbt
+
+    return run_dbt(args.dbt_args, get_settings())
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -23,7 +32,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from text_analytics.cli import ScoreInputError, score_file
+    from voc.score import ScoreInputError, score_file
 
     try:
         return score_file(Path(args.input), args.text_col, Path(args.out) if args.out else None)
@@ -47,9 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild incremental dbt models from scratch (after a change of their columns)",
+        help="rebuild incremental dbt models from scratch (after a change of their columns), "
+        "validate every row again and publish the serving copy whole",
+    )
+    run.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="validate every row again (after a change to the quality suites)",
     )
     run.set_defaults(func=_cmd_run)
+
+    dbt = commands.add_parser(
+        "dbt",
+        help="run dbt on the project with the pipeline's settings as vars",
+        description="Runs dbt in dbt_project/ with the warehouse path and time zones of the "
+        "settings passed as --vars, e.g. `voc dbt build --select staging`.",
+    )
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's own arguments")
+    dbt.set_defaults(func=_cmd_dbt)
 
     summary = commands.add_parser("summary", help="print what is in the warehouse")
     summary.set_defaults(func=_cmd_summary)

@@ -1,40 +1,56 @@
-"""All runtime settings of voc-warehouse, read from the environment in one place.
+"""Every runtime setting of voc-warehouse, read from the environment in this one module.
 
-Every other module asks ``get_settings()`` instead of reading environment variables or
-hard-coding paths, so a user points the whole pipeline elsewhere with a few variables.
+The route of a setting: ``Settings.from_environ()`` reads the ``VOC_*`` variables once, at an
+entry point (the Dagster code location, the ``voc`` command, a benchmark); the Dagster
+resources are configured from that object (``orchestration.resources``), so the launchpad
+shows and can override them; the packages below take plain arguments; dbt gets its values as
+``--vars`` built by ``dbt_vars``. No other module reads ``VOC_*`` variables (a test greps for
+it), and nothing writes the environment to pass a value on. Run switches (full refresh,
+revalidate) are not settings: they are run config of each run.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+
+from voc_core.contracts import SOURCES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DATA_DIR = PROJECT_ROOT / "data"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
-def _source_timezones(default: str) -> dict[str, str]:
-    """Per-source time zones from ``VOC_TZ_<SOURCE>`` (e.g. ``VOC_TZ_APP_REVIEW=Asia/Taipei``)."""
-    from voc_core.contracts import SOURCES
-
-    return {name: os.environ.get(f"VOC_TZ_{name.upper()}", default) for name in SOURCES}
+class SettingsError(ValueError):
+    """A ``VOC_*`` variable holds a value that cannot be used; the message names it."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings; defaults live under the project's ``data/`` folder."""
+    """Resolved settings; paths default to the project's ``data/`` folder."""
 
-    landing_dir: Path
-    duckdb_path: Path
-    business_timezone: str
-    source_timezones: dict[str, str] = field(default_factory=dict)
+    #: One folder per landing source.
+    landing_dir: Path = DATA_DIR / "landing"
+    #: The warehouse the pipeline writes.
+    duckdb_path: Path = DATA_DIR / "warehouse.duckdb"
     #: The read-only copy of the ``marts`` schema that BI tools open (published atomically).
-    serving_path: Path = PROJECT_ROOT / "data" / "serving.duckdb"
+    serving_path: Path = DATA_DIR / "serving.duckdb"
     #: One Parquet file per mart, for tools that read files.
-    marts_parquet_dir: Path = PROJECT_ROOT / "data" / "marts"
+    marts_parquet_dir: Path = DATA_DIR / "marts"
+    #: Great Expectations Data Docs of the quality gates.
+    quality_docs_dir: Path = DATA_DIR / "quality_docs"
+    #: Calendar in which the business reports (days, weeks, months).
+    business_timezone: str = DEFAULT_TIMEZONE
+    #: Time zone in which each source writes naive timestamps (every source present).
+    source_timezones: Mapping[str, str] = field(default_factory=dict)
+    #: Delivery cadence overrides per source (the contract's ``expected_every`` otherwise).
+    freshness_overrides: Mapping[str, timedelta] = field(default_factory=dict)
     #: The nightly refresh: a cron expression read in ``refresh_timezone``.
     refresh_cron: str = "0 2 * * *"
     refresh_timezone: str = DEFAULT_TIMEZONE
@@ -42,30 +58,82 @@ class Settings:
     sensor_interval_seconds: int = 60
     #: First day of the daily partitions (text re-scoring by feedback date).
     partitions_start_date: str = "2024-01-01"
+    #: Where jieba keeps its dictionary cache.
+    cache_dir: Path = Path(tempfile.gettempdir()) / "voc-warehouse"
 
     def timezone_for(self, source: str) -> str:
         """Local time zone in which a source writes naive timestamps."""
         return self.source_timezones.get(source, self.business_timezone)
 
+    def expected_every(self, source: str) -> timedelta:
+        """How often ``source`` should deliver a new file."""
+        return self.freshness_overrides.get(source, SOURCES[source].expected_every)
 
-def _path_from_env(variable: str, default: Path) -> Path:
-    """A path from the environment (relative to the working directory) or the default."""
-    value = os.environ.get(variable)
-    return Path(value).absolute() if value else default
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``environ`` (default: the process environment) and the defaults.
+
+        Relative paths are taken from the working directory. Raises ``SettingsError`` naming
+        the variable when a value cannot be used."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+
+        def path(name: str, default: Path) -> Path:
+            value = env.get(name)
+            return Path(value).absolute() if value else default
+
+        business_tz = env.get("VOC_TIMEZONE") or DEFAULT_TIMEZONE
+        return cls(
+            landing_dir=path("VOC_LANDING_DIR", defaults.landing_dir),
+            duckdb_path=path("VOC_DUCKDB_PATH", defaults.duckdb_path),
+            serving_path=path("VOC_SERVING_PATH", defaults.serving_path),
+            marts_parquet_dir=path("VOC_MARTS_PARQUET_DIR", defaults.marts_parquet_dir),
+            quality_docs_dir=path("VOC_QUALITY_DOCS_DIR", defaults.quality_docs_dir),
+            business_timezone=business_tz,
+            source_timezones={
+                name: env.get(f"VOC_TZ_{name.upper()}") or business_tz for name in SOURCES
+            },
+            freshness_overrides=_freshness_overrides(env),
+            refresh_cron=env.get("VOC_REFRESH_CRON") or defaults.refresh_cron,
+            refresh_timezone=env.get("VOC_REFRESH_TIMEZONE") or business_tz,
+            sensor_interval_seconds=_positive_int(env, "VOC_SENSOR_INTERVAL_SECONDS", 60),
+            partitions_start_date=env.get("VOC_PARTITIONS_START_DATE")
+            or defaults.partitions_start_date,
+            cache_dir=path("VOC_CACHE_DIR", defaults.cache_dir),
+        )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}: expected a whole number") from None
+    if number <= 0:
+        raise SettingsError(f"{name}={value!r}: expected a positive number")
+    return number
+
+
+def _freshness_overrides(env: Mapping[str, str]) -> dict[str, timedelta]:
+    """``VOC_FRESHNESS_HOURS_<SOURCE>`` (e.g. ``VOC_FRESHNESS_HOURS_SURVEY=36``)."""
+    overrides = {}
+    for source in SOURCES:
+        name = f"VOC_FRESHNESS_HOURS_{source.upper()}"
+        value = env.get(name)
+        if not value:
+            continue
+        try:
+            hours = float(value)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r}: expected a number of hours") from None
+        if hours <= 0:
+            raise SettingsError(f"{name}={value!r}: expected a positive number of hours")
+        overrides[source] = timedelta(hours=hours)
+    return overrides
 
 
 def get_settings() -> Settings:
-    """Read settings from the environment, applying the documented defaults."""
-    business_tz = os.environ.get("VOC_TIMEZONE", DEFAULT_TIMEZONE)
-    return Settings(
-        landing_dir=_path_from_env("VOC_LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
-        duckdb_path=_path_from_env("VOC_DUCKDB_PATH", PROJECT_ROOT / "data" / "warehouse.duckdb"),
-        business_timezone=business_tz,
-        source_timezones=_source_timezones(business_tz),
-        serving_path=_path_from_env("VOC_SERVING_PATH", PROJECT_ROOT / "data" / "serving.duckdb"),
-        marts_parquet_dir=_path_from_env("VOC_MARTS_PARQUET_DIR", PROJECT_ROOT / "data" / "marts"),
-        refresh_cron=os.environ.get("VOC_REFRESH_CRON", "0 2 * * *"),
-        refresh_timezone=os.environ.get("VOC_REFRESH_TIMEZONE", business_tz),
-        sensor_interval_seconds=int(os.environ.get("VOC_SENSOR_INTERVAL_SECONDS", "60")),
-        partitions_start_date=os.environ.get("VOC_PARTITIONS_START_DATE", "2024-01-01"),
-    )
+    """The settings of this process's environment (see ``Settings.from_environ``)."""
+    return Settings.from_environ()

@@ -8,17 +8,16 @@ materializations, then yields them all (test results, as asset checks, included)
 """
 
 import json
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt.project import dbt_project, ensure_manifest
+from orchestration.dbt.project import dbt_project, dbt_vars, ensure_manifest
 from orchestration.dbt.translator import VocDbtTranslator
 from orchestration.metadata import count_rows_if_exists, quote_relation, table_metadata
-from orchestration.resources import WarehouseResource
+from orchestration.resources import LandingZoneResource, RunOptions, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
 
 ensure_manifest()
@@ -87,13 +86,19 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
         name=name,
     )
     def _assets(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        landing: LandingZoneResource,
+        run_options: RunOptions,
     ):
-        # The dbt profile reads the warehouse path from the environment (profiles.yml).
-        os.environ["VOC_DUCKDB_PATH"] = warehouse.duckdb_path
-        # `voc run --full-refresh` rebuilds incremental models from scratch (needed after a
-        # model change that alters their columns: they are configured to fail, not drift).
-        full_refresh = ["--full-refresh"] if os.environ.get("VOC_DBT_FULL_REFRESH") == "1" else []
+        # The warehouse file and the time zones reach dbt as vars (the profile reads them).
+        vars_json = dbt_vars(
+            warehouse.duckdb_path, landing.default_timezone, landing.source_timezones
+        )
+        # A full refresh rebuilds incremental models from scratch (needed after a model
+        # change that alters their columns: they are configured to fail, not drift).
+        full_refresh = ["--full-refresh"] if run_options.full_refresh else []
         relations = {
             k: relations_by_key[k] for k in context.selected_asset_keys if k in relations_by_key
         }
@@ -104,7 +109,9 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
         events: list[Any] = []
         failure: Exception | None = None
         try:
-            for event in dbt.cli(["build", *full_refresh], context=context).stream():
+            for event in dbt.cli(
+                ["build", "--vars", vars_json, *full_refresh], context=context
+            ).stream():
                 events.append(event)
         except Exception as exc:  # dbt failed: still report what it did build, then fail
             failure = exc

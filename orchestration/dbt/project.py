@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
-from voc_core.settings import DBT_PROJECT_DIR
+from voc_core.settings import DBT_PROJECT_DIR, Settings, get_settings
 from voc_core.timestamps import write_dbt_macros
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -53,9 +54,29 @@ def dbt_cli() -> DbtCliResource:
 _NOT_PARSED = frozenset({"target", "logs", "dbt_packages"})
 
 
-def parse_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
-    """What ``dbt parse`` reads: every project file (path, size, mtime) and the environment
-    variables the project may read (``VOC_*``, ``DBT_*``)."""
+def dbt_vars(duckdb_path: str, business_timezone: str, source_timezones: Mapping[str, str]) -> str:
+    """The ``--vars`` of every dbt call: the warehouse file and the time zones, from the
+    pipeline's settings (the dbt project defaults none of them)."""
+    return json.dumps(
+        {
+            "duckdb_path": duckdb_path,
+            "business_timezone": business_timezone,
+            "source_timezones": dict(sorted(source_timezones.items())),
+        },
+        sort_keys=True,
+    )
+
+
+def settings_vars(settings: Settings) -> str:
+    """``dbt_vars`` of ``settings``."""
+    return dbt_vars(
+        str(settings.duckdb_path), settings.business_timezone, settings.source_timezones
+    )
+
+
+def parse_fingerprint(vars_json: str, root: Path = DBT_PROJECT_DIR) -> str:
+    """What ``dbt parse`` reads: every project file (path, size, mtime), the vars it is given
+    and the ``DBT_*`` environment variables dbt itself reads."""
     digest = hashlib.sha256()
     # dbt's own output (target/ grows with every run) is never walked, only skipped.
     tops = sorted(p for p in root.iterdir() if p.name not in _NOT_PARSED)
@@ -65,8 +86,9 @@ def parse_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
             continue
         stat = path.stat()
         digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    digest.update(f"vars={vars_json}\n".encode())
     for name in sorted(os.environ):
-        if name.startswith(("VOC_", "DBT_")):
+        if name.startswith("DBT_"):
             digest.update(f"{name}={os.environ[name]}\n".encode())
     return digest.hexdigest()
 
@@ -75,11 +97,12 @@ def _stamp_path() -> Path:
     return Path(dbt_project.manifest_path).parent / "voc_parse_fingerprint.txt"
 
 
-def prepare_manifest() -> None:
+def prepare_manifest(settings: Settings | None = None) -> None:
     """Run ``dbt parse`` so ``target/manifest.json`` matches the models on disk, unless the
     manifest was parsed from exactly these files and settings (a parse costs about 10 s)."""
     write_dbt_macros(DBT_PROJECT_DIR)
-    fingerprint = parse_fingerprint()
+    vars_json = settings_vars(settings or get_settings())
+    fingerprint = parse_fingerprint(vars_json)
     stamp = _stamp_path()
     if (
         dbt_project.manifest_path.exists()
@@ -88,15 +111,22 @@ def prepare_manifest() -> None:
     ):
         return
     stamp.unlink(missing_ok=True)
-    dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    dbt_cli().cli(
+        ["parse", "--quiet", "--vars", vars_json], target_path=dbt_project.target_path
+    ).wait()
     stamp.write_text(fingerprint, encoding="utf-8")
 
 
-def ensure_manifest() -> None:
+def ensure_manifest(settings: Settings | None = None) -> None:
     """Make sure the dbt assets are built from a manifest.
 
     Under `dagster dev`, re-parse on every load to pick up model edits; elsewhere only a fresh
     clone, which has no manifest yet, needs one (`voc run` and the tests parse beforehand).
     """
-    if os.getenv("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
-        prepare_manifest()
+    if dagster_dev_cli() or not dbt_project.manifest_path.exists():
+        prepare_manifest(settings)
+
+
+def dagster_dev_cli() -> bool:
+    """True in a process started by ``dagster dev`` (Dagster's own variable)."""
+    return bool(os.getenv("DAGSTER_IS_DEV_CLI"))

@@ -1,63 +1,91 @@
 """Great Expectations suites (quality/) as Dagster asset checks on the assets they guard.
 
 One multi-asset check per layer runs that layer's suites once and reports one check per
-suite. A failed error-level expectation fails its check with severity ERROR; the checks are
-blocking, so the assets downstream are not rebuilt on bad data. Warnings fail with severity
-WARN and block nothing. Every outcome is also kept in ``quality.validation_results`` and the
-GX Data Docs (``make quality-docs``).
+guarded table and kind of suite (each outcome names its table). A failed error-level
+expectation fails its check with severity ERROR; the checks are blocking, so the assets
+downstream are not rebuilt on bad data. Warnings fail with severity WARN and block nothing.
+Every outcome is also kept in ``quality.validation_results`` and the GX Data Docs
+(``make quality-docs``).
 """
 
+import json
 from collections import defaultdict
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 
-from orchestration.resources import WarehouseResource
-from quality.expectations.intermediate import intermediate_suites
-from quality.expectations.marts import mart_suites
-from voc_core.contracts import SOURCES
+from orchestration.dbt.project import dbt_project
+from orchestration.resources import (
+    LandingZoneResource,
+    QualityDocsResource,
+    RunOptions,
+    WarehouseResource,
+)
+from quality.results import CheckOutcome
+from quality.suites import LAYERS, suite_tables
 
-#: layer -> {check target -> (asset key it guards, check name)}. A target is a suite name,
-#: or ``suite|text`` for the expectations of a suite whose name contains ``text``.
-SUITE_TARGETS: dict[str, dict[str, tuple[dg.AssetKey, str]]] = {
-    "raw": {
-        **{f"raw.{s}": (dg.AssetKey(["raw", s]), "gx_raw_contract") for s in SOURCES},
-        # Daily volume of each source against its own history (learnt bounds).
-        **{f"raw.volume|({s})": (dg.AssetKey(["raw", s]), "gx_raw_daily_volume") for s in SOURCES},
-    },
-    # Suites named `<schema>.<model>` guard the dbt asset of the same key.
-    "intermediate": {
-        spec.name: (dg.AssetKey(spec.name.split(".")), "gx_intermediate")
-        for spec in intermediate_suites(datetime.now(timezone.utc))
-    },
-    "marts": {spec.name: (dg.AssetKey(spec.name.split(".")), "gx_marts") for spec in mart_suites()},
-    "authenticity": {
-        "authenticity.rule_hits": (
-            dg.AssetKey(["intermediate", "int_fake_review_rule_hits"]),
-            "gx_fake_review_rules",
-        ),
-    },
+#: The check each layer reports its suites under, on the asset of the table they guard.
+CHECK_NAMES = {
+    "raw": "gx_raw_contract",
+    "intermediate": "gx_intermediate",
+    "marts": "gx_marts",
+    "authenticity": "gx_fake_review_rules",
 }
+#: Suites reported under a check name of their own.
+SUITE_CHECK_NAMES = {"raw.volume": "gx_raw_daily_volume"}
 
 
-def _results(layer: str, outcomes: list) -> list[dg.AssetCheckResult]:
-    by_suite = defaultdict(list)
+def check_name(layer: str, suite: str) -> str:
+    return SUITE_CHECK_NAMES.get(suite, CHECK_NAMES[layer])
+
+
+def table_key(table: str) -> dg.AssetKey:
+    """The asset of a warehouse table: ``schema.table`` -> ``schema/table``."""
+    return dg.AssetKey(table.split("."))
+
+
+def check_specs(layer: str) -> list[dg.AssetCheckSpec]:
+    """The blocking checks of ``layer``, one per guarded table and check name."""
+    suites_by_check: dict[dg.AssetCheckKey, list[str]] = defaultdict(list)
+    for suite, table in suite_tables(layer):
+        suites_by_check[dg.AssetCheckKey(table_key(table), check_name(layer, suite))].append(suite)
+    return [
+        dg.AssetCheckSpec(
+            name=key.name,
+            asset=key.asset_key,
+            blocking=True,
+            description=f"GX suite {', '.join(suites)}",
+        )
+        for key, suites in suites_by_check.items()
+    ]
+
+
+def check_results(
+    layer: str, specs: Iterable[dg.AssetCheckSpec], outcomes: list[CheckOutcome]
+) -> list[dg.AssetCheckResult]:
+    """One result per check of ``specs``: failed with severity ERROR when an error-level
+    outcome of its table failed, WARN when only warnings did; a check none of whose suites
+    ran (the volume suite without enough history) passes with 0 expectations."""
+    by_check: dict[dg.AssetCheckKey, list[CheckOutcome]] = defaultdict(list)
     for outcome in outcomes:
-        by_suite[outcome.suite].append(outcome)
+        key = dg.AssetCheckKey(
+            table_key(outcome.table or outcome.suite), check_name(layer, outcome.suite)
+        )
+        by_check[key].append(outcome)
     results = []
-    for target, (asset_key, check_name) in SUITE_TARGETS[layer].items():
-        suite, _, text = target.partition("|")
-        found = [o for o in by_suite.get(suite, []) if text in o.expectation]
+    for spec in specs:
+        found = by_check.get(spec.key, [])
         errors = [o for o in found if not o.success and o.severity == "error"]
         warnings = [o for o in found if not o.success and o.severity != "error"]
         results.append(
             dg.AssetCheckResult(
-                asset_key=asset_key,
-                check_name=check_name,
+                asset_key=spec.asset_key,
+                check_name=spec.name,
                 passed=not errors and not warnings,
                 severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
                 metadata={
-                    "suite": suite,
+                    "suites": sorted({o.suite for o in found}),
                     "expectations": len(found),
                     "failed_errors": [f"{o.expectation}: {o.description}" for o in errors],
                     "failed_warnings": [f"{o.expectation}: {o.description}" for o in warnings],
@@ -69,26 +97,37 @@ def _results(layer: str, outcomes: list) -> list[dg.AssetCheckResult]:
 
 def build_layer_check(layer: str) -> dg.AssetChecksDefinition:
     """The blocking asset checks of one quality layer."""
-    specs = [
-        dg.AssetCheckSpec(name=check, asset=key, blocking=True, description=f"GX suite {suite}")
-        for suite, (key, check) in SUITE_TARGETS[layer].items()
-    ]
+    specs = check_specs(layer)
 
     # Subsettable: a run of one source and what depends on it (the landing sensor) selects
     # only the checks of the assets it materialises.
     @dg.multi_asset_check(specs=specs, name=f"quality_{layer}", can_subset=True)
-    def _layer_check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-        from quality.suites import default_docs_dir, run_layer_checks
+    def _layer_check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: WarehouseResource,
+        landing: LandingZoneResource,
+        quality_docs: QualityDocsResource,
+        run_options: RunOptions,
+    ):
+        from quality.suites import run_layer_checks
 
+        manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
         with warehouse.connect() as con:
-            outcomes = run_layer_checks(con, layer, docs_dir=default_docs_dir())
+            outcomes = run_layer_checks(
+                con,
+                layer,
+                docs_dir=Path(quality_docs.docs_dir),
+                source_timezones=landing.source_timezones,
+                revalidate=run_options.validate_everything,
+                dbt_manifest=manifest,
+            )
         context.log.info(f"{layer}: {len(outcomes)} expectations evaluated")
         selected = context.selected_asset_check_keys
-        for result in _results(layer, outcomes):
+        for result in check_results(layer, specs, outcomes):
             if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
                 yield result
 
     return _layer_check
 
 
-quality_checks = [build_layer_check(layer) for layer in SUITE_TARGETS]
+quality_checks = [build_layer_check(layer) for layer in LAYERS]

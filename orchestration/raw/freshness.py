@@ -1,7 +1,8 @@
 """Freshness of the landing sources: a late source fails a check on its raw asset.
 
 Each source declares how often it delivers (``SourceContract.expected_every``, overridable
-with ``VOC_FRESHNESS_HOURS_<SOURCE>``, e.g. ``VOC_FRESHNESS_HOURS_SURVEY=36``).
+with ``VOC_FRESHNESS_HOURS_<SOURCE>``, e.g. ``VOC_FRESHNESS_HOURS_SURVEY=36``: read by
+``voc_core.settings.Settings.expected_every``).
 
 *Arrival* is when the newest delivered file of the source landed: its modification time in the
 landing folder, capped at the time the loader recorded it in ``raw._files`` (``loaded_at``)
@@ -17,8 +18,6 @@ severity WARN and not blocking, when that arrival is older than the cadence or w
 ever arrived. Other sources' data keeps flowing while one is late.
 """
 
-import os
-from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,8 +27,7 @@ import duckdb
 from ingestion.loader import FileStatus
 from ingestion.raw_store import MANIFEST_TABLE
 from voc_core.contracts import SOURCES
-
-ENV_PREFIX = "VOC_FRESHNESS_HOURS_"
+from voc_core.settings import Settings
 
 #: Metadata keys, the same as Dagster's own freshness checks use, so the UI shows them as
 #: timestamps and ``build_sensor_for_freshness_checks`` knows when to evaluate again.
@@ -40,21 +38,6 @@ FRESHNESS_PARAMS_KEY = "dagster/freshness_params"
 NEWEST_FILE_KEY = "newest_file"
 
 _ARRIVED = (FileStatus.LOADED, FileStatus.LOADED_WITH_QUARANTINE)
-
-
-def expected_every(source: str, environ: Mapping[str, str] = os.environ) -> timedelta:
-    """How often ``source`` should deliver: ``VOC_FRESHNESS_HOURS_<SOURCE>`` or the contract."""
-    variable = f"{ENV_PREFIX}{source.upper()}"
-    value = environ.get(variable)
-    if not value:
-        return SOURCES[source].expected_every
-    try:
-        hours = float(value)
-    except ValueError:
-        raise ValueError(f"{variable}={value!r}: expected a number of hours") from None
-    if hours <= 0:
-        raise ValueError(f"{variable}={value!r}: expected a positive number of hours")
-    return timedelta(hours=hours)
 
 
 def newest_arrival(
@@ -120,7 +103,7 @@ def build_freshness_check(source: str, cadence: timedelta) -> dg.AssetChecksDefi
         name="freshness",
         description=(
             f"`{source}` delivers at least every {_in_words(cadence)} "
-            f"(`{ENV_PREFIX}{source.upper()}`): fails when its newest file is older."
+            f"(`VOC_FRESHNESS_HOURS_{source.upper()}`): fails when its newest file is older."
         ),
         blocking=False,
         metadata={FRESHNESS_PARAMS_KEY: dg.MetadataValue.json(params)},
@@ -160,16 +143,11 @@ def build_freshness_check(source: str, cadence: timedelta) -> dg.AssetChecksDefi
     return _freshness
 
 
-def build_freshness_checks(
-    environ: Mapping[str, str] = os.environ,
-) -> list[dg.AssetChecksDefinition]:
-    """One freshness check per landing source, cadences from ``environ`` or the contracts."""
-    return [build_freshness_check(s, expected_every(s, environ)) for s in SOURCES]
-
-
-#: The freshness check of every raw asset (``raw/<source>:freshness``), evaluated after each
-#: materialization of the raw asset and, between runs, by ``freshness_sensor``.
-freshness_checks: list[dg.AssetChecksDefinition] = build_freshness_checks()
+def build_freshness_checks(settings: Settings) -> list[dg.AssetChecksDefinition]:
+    """The freshness check of every raw asset (``raw/<source>:freshness``), with the cadences
+    of ``settings``; evaluated after each materialization of the raw asset and, between
+    runs, by the freshness sensor."""
+    return [build_freshness_check(s, settings.expected_every(s)) for s in SOURCES]
 
 
 def build_freshness_sensor(
@@ -189,7 +167,3 @@ def build_freshness_sensor(
             minimum_interval_seconds=minimum_interval_seconds,
             name="raw_freshness_sensor",
         )
-
-
-#: Evaluates ``freshness_checks`` between runs, every 10 minutes when switched on.
-freshness_sensor: dg.SensorDefinition | None = build_freshness_sensor(freshness_checks)

@@ -24,7 +24,6 @@ from ingestion.raw_store import MANIFEST_TABLE
 from orchestration.jobs import refresh_job
 from orchestration.resources import LandingZoneResource, WarehouseResource
 from voc_core.contracts import SOURCES
-from voc_core.settings import get_settings
 
 #: (size in bytes, modification time in ns): what "unchanged since the last tick" compares.
 Signature = tuple[int, int]
@@ -109,11 +108,13 @@ def _run_key(ready: dict[str, Signature]) -> str:
     return f"landing-{digest[:16]}"
 
 
-def build_landing_sensor() -> dg.SensorDefinition:
+def build_landing_sensor(interval_seconds: int = 60) -> dg.SensorDefinition:
+    """Looks for new settled landing files every ``interval_seconds``."""
+
     @dg.sensor(
         name="landing_files",
         job=refresh_job,
-        minimum_interval_seconds=get_settings().sensor_interval_seconds,
+        minimum_interval_seconds=interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
             "New files in the landing folder: runs the ingestion of their sources and "
@@ -149,6 +150,3 @@ def build_landing_sensor() -> dg.SensorDefinition:
         )
 
     return landing_files_sensor
-
-
-landing_files_sensor = build_landing_sensor()

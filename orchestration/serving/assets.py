@@ -5,9 +5,9 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.dbt.assets import dbt_mart_assets
-from orchestration.resources import ServingResource, WarehouseResource
+from orchestration.resources import RunOptions, ServingResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure, with_backoff
-from orchestration.serving.publish import publish_marts
+from serving.publish import publish_marts
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
 
@@ -31,7 +31,10 @@ MART_KEYS = sorted(
     ),
 )
 def serving_marts(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    serving: ServingResource,
+    run_options: RunOptions,
 ) -> dg.MaterializeResult:
     with retry_step_on_transient_failure(context):
         report = with_backoff(
@@ -40,6 +43,7 @@ def serving_marts(
                 Path(serving.serving_path),
                 Path(serving.parquet_dir),
                 run_id=context.run_id,
+                full_refresh=run_options.full_refresh,
             ),
             timeout_seconds=warehouse.lock_timeout_seconds,
         )

@@ -8,7 +8,7 @@ rather than blocking.
 
 The feedback suite validates only items loaded since it last passed (``by_loaded_at``), plus
 every other row sharing a ``feedback_id`` with one of them, so uniqueness is still checked
-against the whole table. ``voc run --full-refresh`` or ``VOC_QUALITY_REVALIDATE=1``
+against the whole table. ``voc run --revalidate`` (or ``--full-refresh``)
 validates every row again.
 """
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from quality import thresholds
 from quality.spec import Check, SuiteSpec
-from quality.validated_files import changed_since_last_pass, revalidate_all
+from quality.validated_files import changed_since_last_pass
 from voc_core.contracts import FEEDBACK_SOURCE_NAMES
 
 #: Sources whose rows are pointless without text: a review, post or ticket is its text. A
@@ -176,5 +176,6 @@ def actions_suite() -> SuiteSpec:
     )
 
 
-def intermediate_suites(now_utc: datetime) -> list[SuiteSpec]:
-    return [feedback_suite(now_utc, only_new=not revalidate_all()), actions_suite()]
+def intermediate_suites(now_utc: datetime, only_new: bool = True) -> list[SuiteSpec]:
+    """The intermediate suites; ``only_new``: rows changed since the last pass only."""
+    return [feedback_suite(now_utc, only_new=only_new), actions_suite()]

@@ -22,9 +22,12 @@ from ingestion.raw_store import raw_table
 from quality import thresholds
 from quality.daily_volumes import rows_per_day
 from quality.spec import Check, SuiteSpec
-from quality.validated_files import not_yet_passed, revalidate_all
+from quality.validated_files import not_yet_passed
 from voc_core.contracts import SOURCES, SURVEY_SCORE_RANGES, SourceContract
 from voc_core.timestamps import date_sql, local_timestamp_sql
+
+#: The suite of daily row counts: one check per raw table.
+VOLUME_SUITE = "raw.volume"
 
 #: The column that dates each source's rows for the volume check (its event time).
 VOLUME_COLUMNS: dict[str, str] = {
@@ -294,6 +297,7 @@ def volume_suite(
                 f"learnt from the {bounds.history_days} days before (median {bounds.median:g}, "
                 f"+/- {thresholds.VOLUME_TOLERANCE:g} x {bounds.spread:.1f}).",
                 name=f"daily_volume({source})",
+                table=f"raw.{source}",
             )
         )
     if not checks:
@@ -304,7 +308,7 @@ def volume_suite(
     )
     names = ", ".join(["day", *(_q(s) for s in columns)])
     return SuiteSpec(
-        name="raw.volume",
+        name=VOLUME_SUITE,
         layer="raw",
         query=f"select * from (values {values}) as v({names})",
         checks=checks,
@@ -313,10 +317,13 @@ def volume_suite(
 
 
 def raw_suites(
-    con: duckdb.DuckDBPyConnection, timezones: dict[str, str], now_utc: datetime
+    con: duckdb.DuckDBPyConnection,
+    timezones: dict[str, str],
+    now_utc: datetime,
+    only_new: bool = True,
 ) -> list[SuiteSpec]:
-    """Every raw suite: one per source, then the volume suite when there is enough history."""
-    only_new = not revalidate_all()
+    """Every raw suite: one per source, then the volume suite when there is enough history.
+    ``only_new``: source suites read only rows of files that have not passed them yet."""
     suites = [source_suite(s, timezones.get(s, "UTC"), now_utc, only_new) for s in SOURCES]
     volume = volume_suite(con, timezones, now_utc)
     return [*suites, volume] if volume else suites

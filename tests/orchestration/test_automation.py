@@ -15,8 +15,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.raw.sensors import LandingCursor, evaluate_landing, landing_files_sensor
-from orchestration.schedules import nightly_refresh_schedule
+from orchestration.definitions import defs as location_defs
+from orchestration.raw.sensors import LandingCursor, evaluate_landing
 from tests.landing_fixture import write_landing
 from tests.pipeline import pipeline_defs, serving_path
 from voc_core.settings import PROJECT_ROOT
@@ -48,10 +48,10 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Refreshed:
     defs = pipeline_defs(landing, warehouse)
     tick_time = datetime(2026, 5, 21, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with dg.build_schedule_context(scheduled_execution_time=tick_time) as context:
-        tick = nightly_refresh_schedule.evaluate_tick(context)
+        tick = location_defs.resolve_schedule_def("nightly_refresh").evaluate_tick(context)
     (request,) = tick.run_requests
     assert request.tags["voc/trigger"] == "nightly_refresh"
-    job = defs.resolve_job_def(nightly_refresh_schedule.job_name)
+    job = defs.resolve_job_def(location_defs.resolve_schedule_def("nightly_refresh").job_name)
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), tags=request.tags, raise_on_error=False
     )
@@ -59,10 +59,15 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Refreshed:
 
 
 def test_nightly_schedule_is_2am_shanghai_and_on() -> None:
-    assert nightly_refresh_schedule.cron_schedule == "0 2 * * *"
-    assert nightly_refresh_schedule.execution_timezone == "Asia/Shanghai"
-    assert nightly_refresh_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
-    assert nightly_refresh_schedule.job_name == "refresh"
+    assert location_defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
+    assert (
+        location_defs.resolve_schedule_def("nightly_refresh").execution_timezone == "Asia/Shanghai"
+    )
+    assert (
+        location_defs.resolve_schedule_def("nightly_refresh").default_status
+        == dg.DefaultScheduleStatus.RUNNING
+    )
+    assert location_defs.resolve_schedule_def("nightly_refresh").job_name == "refresh"
 
 
 def test_nightly_run_refreshes_everything_and_publishes(refreshed: Refreshed) -> None:
@@ -98,7 +103,7 @@ def test_sensor_waits_for_a_growing_file_then_runs_its_source_and_downstream(
         with dg.build_sensor_context(
             cursor=cursor, definitions=defs, resources=sensor_resources
         ) as context:
-            return landing_files_sensor.evaluate_tick(context)
+            return location_defs.resolve_sensor_def("landing_files").evaluate_tick(context)
 
     # Switched on over a loaded landing folder: what the manifest holds starts no run.
     first = tick(None)

@@ -6,45 +6,50 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
+from orchestration.dbt.project import (
+    dbt_project,
+    parse_fingerprint,
+    prepare_manifest,
+    settings_vars,
+)
+from voc_core.settings import DBT_PROJECT_DIR, Settings
 
-from orchestration.dbt.project import dbt_project, parse_fingerprint, prepare_manifest
-from voc_core.settings import DBT_PROJECT_DIR
+VARS = settings_vars(Settings())
 
 
-def test_fingerprint_follows_project_files_and_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fingerprint_follows_project_files_and_settings(tmp_path: Path) -> None:
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT_DIR / "models", project / "models")
     (project / "dbt_project.yml").write_text("name: x\n", encoding="utf-8")
-    before = parse_fingerprint(project)
-    assert parse_fingerprint(project) == before
+    before = parse_fingerprint(VARS, project)
+    assert parse_fingerprint(VARS, project) == before
 
     (project / "target").mkdir()
     (project / "target" / "manifest.json").write_text("{}", encoding="utf-8")
-    assert parse_fingerprint(project) == before, "dbt's own output is not an input"
+    assert parse_fingerprint(VARS, project) == before, "dbt's own output is not an input"
 
     model = next((project / "models").rglob("*.sql"))
     stat = model.stat()
     os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    edited = parse_fingerprint(project)
+    edited = parse_fingerprint(VARS, project)
     assert edited != before
 
-    monkeypatch.setenv("VOC_TIMEZONE", "Asia/Taipei")
-    assert parse_fingerprint(project) != edited
+    taipei = settings_vars(Settings(business_timezone="Asia/Taipei"))
+    assert parse_fingerprint(taipei, project) != edited
 
 
-def test_an_unchanged_project_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    prepare_manifest()
+def test_an_unchanged_project_is_not_parsed_again() -> None:
+    settings = Settings()
+    prepare_manifest(settings)
     manifest = Path(dbt_project.manifest_path)
     parsed = manifest.stat().st_mtime_ns
-    prepare_manifest()
+    prepare_manifest(settings)
     assert manifest.stat().st_mtime_ns == parsed
 
-    monkeypatch.setenv("VOC_TZ_SURVEY", "Asia/Taipei")  # read by the staging macros
-    prepare_manifest()
+    # The survey's time zone reaches the staging macros as a dbt var: a new parse.
+    prepare_manifest(Settings(source_timezones={"survey": "Asia/Taipei"}))
     assert manifest.stat().st_mtime_ns > parsed
+    prepare_manifest(Settings.from_environ())  # as the rest of the suite expects
 
 
 def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs() -> None:

@@ -11,8 +11,8 @@ from orchestration.dbt.assets import dbt_transform_assets
 from orchestration.dbt.project import dbt_cli
 from orchestration.definitions import defs
 from orchestration.raw.assets import raw_assets
-from orchestration.resources import LandingZoneResource, WarehouseResource
 from tests.landing_fixture import EXPECTED, EXPECTED_STAGED
+from tests.pipeline import pipeline_resources
 from voc_core.contracts import SOURCES
 
 
@@ -48,13 +48,7 @@ def test_definitions_load_without_errors() -> None:
 
 
 def test_in_process_run_lands_and_stages_everything(landing: Path, warehouse_path: Path) -> None:
-    resources = {
-        "warehouse": WarehouseResource(duckdb_path=str(warehouse_path)),
-        "landing": LandingZoneResource(
-            landing_dir=str(landing), source_timezones={}, default_timezone="Asia/Shanghai"
-        ),
-        "dbt": dbt_cli(),
-    }
+    resources = {**pipeline_resources(landing, warehouse_path), "dbt": dbt_cli()}
     result = dg.materialize([*raw_assets, dbt_transform_assets], resources=resources)
     assert result.success
     survey_meta = result.asset_materializations_for_node("raw__survey")[0].metadata

@@ -19,12 +19,11 @@ from orchestration.raw.assets import build_raw_asset
 from orchestration.raw.freshness import (
     build_freshness_check,
     build_freshness_checks,
-    expected_every,
-    freshness_checks,
-    freshness_sensor,
+    build_freshness_sensor,
 )
 from orchestration.resources import LandingZoneResource, WarehouseResource
 from voc_core.contracts import SOURCES
+from voc_core.settings import Settings, SettingsError
 
 DAY = 24 * 3600
 
@@ -48,32 +47,40 @@ def _outcomes(result: dg.ExecuteInJobResult) -> dict[str, dg.AssetCheckEvaluatio
     return {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
 
 
+def _cadence(source: str, environ: dict[str, str]) -> timedelta:
+    return Settings.from_environ(environ).expected_every(source)
+
+
 def test_cadences_come_from_the_contract_and_the_environment() -> None:
-    assert expected_every("survey", {}) == timedelta(days=1)
-    assert expected_every("order", {}) == timedelta(days=1)
-    assert expected_every("improvement_action", {}) == timedelta(days=30)
-    assert expected_every("survey", {"VOC_FRESHNESS_HOURS_SURVEY": "36"}) == timedelta(hours=36)
-    with pytest.raises(ValueError, match="VOC_FRESHNESS_HOURS_ORDER"):
-        expected_every("order", {"VOC_FRESHNESS_HOURS_ORDER": "daily"})
+    assert _cadence("survey", {}) == timedelta(days=1)
+    assert _cadence("order", {}) == timedelta(days=1)
+    assert _cadence("improvement_action", {}) == timedelta(days=30)
+    assert _cadence("survey", {"VOC_FRESHNESS_HOURS_SURVEY": "36"}) == timedelta(hours=36)
+    with pytest.raises(SettingsError, match="VOC_FRESHNESS_HOURS_ORDER"):
+        _cadence("order", {"VOC_FRESHNESS_HOURS_ORDER": "daily"})
+
+
+FRESHNESS_CHECKS = build_freshness_checks(Settings())
+FRESHNESS_SENSOR = build_freshness_sensor(FRESHNESS_CHECKS)
 
 
 def test_every_raw_asset_has_a_freshness_check_and_the_sensor_covers_them(tmp_path: Path) -> None:
-    keys = {k for c in freshness_checks for k in c.check_keys}
+    keys = {k for c in FRESHNESS_CHECKS for k in c.check_keys}
     assert keys == {dg.AssetCheckKey(dg.AssetKey(["raw", s]), "freshness") for s in SOURCES}
-    assert freshness_sensor is not None
+    assert FRESHNESS_SENSOR is not None
     assert dg.Definitions(
         assets=[build_raw_asset(s) for s in SOURCES],
-        asset_checks=freshness_checks,
-        sensors=[freshness_sensor],
+        asset_checks=FRESHNESS_CHECKS,
+        sensors=[FRESHNESS_SENSOR],
         resources=_resources(tmp_path, tmp_path / "w.duckdb"),
-    ).resolve_sensor_def(freshness_sensor.name)
+    ).resolve_sensor_def(FRESHNESS_SENSOR.name)
 
 
 def test_a_late_source_fails_and_a_fresh_one_passes(landing: Path, warehouse_path: Path) -> None:
     # survey: both files delivered three days ago; app_review: today (as written).
     for rel in ("survey/2026-05-03_survey.csv", "survey/2026-05-10_survey_correction.csv"):
         _age(landing, rel, 3 * DAY)
-    checks = build_freshness_checks(environ={})
+    checks = build_freshness_checks(Settings())
     result = dg.materialize(
         [build_raw_asset("survey"), build_raw_asset("app_review"), *checks],
         resources=_resources(landing, warehouse_path),
@@ -99,7 +106,7 @@ def test_the_cadence_can_be_overridden_from_the_environment(
 ) -> None:
     _age(landing, "survey/2026-05-03_survey.csv", 3 * DAY)
     _age(landing, "survey/2026-05-10_survey_correction.csv", 3 * DAY)
-    checks = build_freshness_checks(environ={"VOC_FRESHNESS_HOURS_SURVEY": "100"})
+    checks = build_freshness_checks(Settings.from_environ({"VOC_FRESHNESS_HOURS_SURVEY": "100"}))
     result = dg.materialize(
         [build_raw_asset("survey"), *checks],
         resources=_resources(landing, warehouse_path),
@@ -113,7 +120,7 @@ def test_only_files_that_brought_rows_count_as_arrival(landing: Path, warehouse_
     # missing) is new but brought nothing, so the source is late for its 30-day cadence.
     _age(landing, "improvement_action/actions_v2.csv", 40 * DAY)
     result = dg.materialize(
-        [build_raw_asset("improvement_action"), *build_freshness_checks(environ={})],
+        [build_raw_asset("improvement_action"), *build_freshness_checks(Settings())],
         resources=_resources(landing, warehouse_path),
         selection=dg.AssetSelection.assets(["raw", "improvement_action"]),
     )
@@ -126,7 +133,7 @@ def test_a_source_that_never_delivered_fails(tmp_path: Path, warehouse_path: Pat
     empty = tmp_path / "empty_landing"
     empty.mkdir()
     result = dg.materialize(
-        [build_raw_asset("social"), *build_freshness_checks(environ={})],
+        [build_raw_asset("social"), *build_freshness_checks(Settings())],
         resources=_resources(empty, warehouse_path),
         selection=dg.AssetSelection.assets(["raw", "social"]),
     )
@@ -152,11 +159,11 @@ def test_the_check_evaluates_between_runs_from_the_last_materialization(
     # The sensor asks for the checks that never ran.
     defs = dg.Definitions(
         assets=[asset],
-        asset_checks=freshness_checks,
-        sensors=[freshness_sensor],
+        asset_checks=FRESHNESS_CHECKS,
+        sensors=[FRESHNESS_SENSOR],
         resources=_resources(landing, warehouse_path),
     )
-    request = freshness_sensor(dg.build_sensor_context(instance=instance, definitions=defs))
+    request = FRESHNESS_SENSOR(dg.build_sensor_context(instance=instance, definitions=defs))
     order_check = dg.AssetCheckKey(dg.AssetKey(["raw", "order"]), "freshness")
     assert isinstance(request, dg.RunRequest) and order_check in request.asset_check_keys
 

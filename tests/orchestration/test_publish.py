@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.serving.publish import PARQUET_MANIFEST, publish_marts, remove_leftovers
+from serving.publish import PARQUET_MANIFEST, publish_marts, remove_leftovers
 
 
 def build_marts(path: Path, version: int) -> None:

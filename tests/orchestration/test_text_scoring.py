@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.text_analytics.scoring import SCORES, TOPIC_SCORES, score_pending
+from text_analytics.scoring import SCORES, TOPIC_SCORES, score_pending
 
 
 def feedback_count(con) -> int:
@@ -103,8 +103,14 @@ def _days_in_shanghai(con) -> dict[str, str]:
 def test_a_backfill_over_days_rescores_those_days_only(warehouse_copy: Path) -> None:
     import dagster as dg
 
-    from orchestration.resources import WarehouseResource
-    from orchestration.text_analytics.assets import feedback_text_scores
+    from orchestration.resources import TextScoringResource, WarehouseResource
+    from orchestration.text_analytics.assets import build_text_scoring_assets
+
+    feedback_text_scores = build_text_scoring_assets("2024-01-01", "Asia/Shanghai")
+    resources = {
+        "warehouse": WarehouseResource(duckdb_path=str(warehouse_copy)),
+        "text_scoring": TextScoringResource(cache_dir=str(warehouse_copy.parent / "cache")),
+    }
 
     with duckdb.connect(str(warehouse_copy)) as con:
         score_pending(con, processes=1)
@@ -116,7 +122,7 @@ def test_a_backfill_over_days_rescores_those_days_only(warehouse_copy: Path) -> 
 
     result = dg.materialize(
         [feedback_text_scores],
-        resources={"warehouse": WarehouseResource(duckdb_path=str(warehouse_copy))},
+        resources=resources,
         tags={
             "dagster/asset_partition_range_start": first,
             "dagster/asset_partition_range_end": last,
@@ -132,7 +138,7 @@ def test_a_backfill_over_days_rescores_those_days_only(warehouse_copy: Path) -> 
     # The same asset without a partition (the nightly run) finds nothing pending.
     again = dg.materialize(
         [feedback_text_scores],
-        resources={"warehouse": WarehouseResource(duckdb_path=str(warehouse_copy))},
+        resources=resources,
     )
     meta = again.asset_materializations_for_node("feedback_text_scores")[0].metadata
     assert meta["rows_scored"].value == 0

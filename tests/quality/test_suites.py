@@ -17,7 +17,7 @@ from ingestion.raw_store import ensure_raw_schema
 from quality.expectations.authenticity import load_manifest, rule_codes
 from quality.expectations.raw import volume_suite
 from quality.results import RESULTS_TABLE, CheckOutcome, blocking
-from quality.suites import default_docs_dir, run_layer_checks
+from quality.suites import run_layer_checks
 from quality.thresholds import learn_volume_bounds
 from tests.conftest import PROJECT_ROOT, run_dbt
 
@@ -31,7 +31,7 @@ def _by_name(outcomes: list[CheckOutcome], suite: str, expectation: str) -> Chec
 @pytest.fixture(scope="module")
 def built_warehouse(fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture warehouse scored and built through the marts, fake-review rules included."""
-    from orchestration.text_analytics.scoring import score_pending
+    from text_analytics.scoring import score_pending
 
     root = tmp_path_factory.mktemp("built")
     path = root / "built.duckdb"
@@ -156,10 +156,8 @@ def test_marts_and_rule_hits_pass_on_the_built_warehouse(
 
 
 def test_fct_feedback_is_validated_from_what_changed_since_it_last_passed(
-    built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built_warehouse: Path, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("VOC_QUALITY_REVALIDATE", raising=False)
-    monkeypatch.delenv("VOC_DBT_FULL_REFRESH", raising=False)
     path = tmp_path / "built.duckdb"
     shutil.copy(built_warehouse, path)
     suite, not_null = "marts.fct_feedback", "expect_column_values_to_not_be_null(feedback_id)"
@@ -186,8 +184,7 @@ def test_fct_feedback_is_validated_from_what_changed_since_it_last_passed(
         assert (
             _by_name(run_layer_checks(con, "marts"), suite, not_null).observed["element_count"] == 0
         )
-        monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
-        everything = run_layer_checks(con, "marts")
+        everything = run_layer_checks(con, "marts", revalidate=True)
         assert _by_name(everything, suite, not_null).observed["element_count"] == rows
 
 
@@ -219,13 +216,6 @@ def test_volume_bounds_are_learnt_and_a_drop_is_flagged() -> None:
     assert check.kwargs["min_value"] > 10 and check.kwargs["max_value"] >= 100
     frame = con.execute(suite.query).df()
     assert frame["survey"].tolist() == [10] * 7
-
-
-def test_docs_dir_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("VOC_QUALITY_DOCS_DIR", raising=False)
-    assert default_docs_dir() == PROJECT_ROOT / "data" / "quality_docs"
-    monkeypatch.setenv("VOC_QUALITY_DOCS_DIR", str(tmp_path / "qd"))
-    assert default_docs_dir() == tmp_path / "qd"
 
 
 def test_importing_the_suites_does_not_import_great_expectations() -> None:

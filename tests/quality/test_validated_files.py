@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from quality.results import CheckOutcome
 from quality.suites import run_layer_checks
@@ -40,11 +39,7 @@ def add_survey_file(con: duckdb.DuckDBPyConnection, sha: str, score: str) -> Non
     )
 
 
-def test_passed_files_are_not_validated_again_and_failed_ones_are(
-    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("VOC_QUALITY_REVALIDATE", raising=False)
-    monkeypatch.delenv("VOC_DBT_FULL_REFRESH", raising=False)
+def test_passed_files_are_not_validated_again_and_failed_ones_are(warehouse_copy: Path) -> None:
     with duckdb.connect(str(warehouse_copy)) as con:
         rows, files = con.execute(
             "select count(*), count(distinct (_file_sha256, _file_path)) from raw.survey"
@@ -75,8 +70,7 @@ def test_passed_files_are_not_validated_again_and_failed_ones_are(
         assert survey_checked(fifth) == 1 and not survey_outcome(fifth, SCORE_CHECK).blocks
         assert survey_checked(run_layer_checks(con, "raw")) == 0
 
-        monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
-        assert survey_checked(run_layer_checks(con, "raw")) == rows + 1
+        assert survey_checked(run_layer_checks(con, "raw", revalidate=True)) == rows + 1
 
 
 FEEDBACK_SUITE = "intermediate.int_feedback_unioned"
@@ -106,10 +100,8 @@ def add_feedback(con: duckdb.DuckDBPyConnection, feedback_id: str, source: str) 
 
 
 def test_unified_feedback_is_validated_from_its_last_passed_load_per_source(
-    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path,
 ) -> None:
-    monkeypatch.delenv("VOC_QUALITY_REVALIDATE", raising=False)
-    monkeypatch.delenv("VOC_DBT_FULL_REFRESH", raising=False)
     with duckdb.connect(str(warehouse_copy)) as con:
         rows, sources = con.execute(
             "select count(*), count(distinct source) from intermediate.int_feedback_unioned"
@@ -163,5 +155,5 @@ def test_unified_feedback_is_validated_from_its_last_passed_load_per_source(
         cleared = run_layer_checks(con, "intermediate")
         assert not feedback_outcome(cleared, UNIQUE_CHECK).blocks
 
-        monkeypatch.setenv("VOC_QUALITY_REVALIDATE", "1")
-        assert feedback_checked(run_layer_checks(con, "intermediate")) == rows + 1
+        revalidated = run_layer_checks(con, "intermediate", revalidate=True)
+        assert feedback_checked(revalidated) == rows + 1

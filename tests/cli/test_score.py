@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from text_analytics import MODEL_VERSION
-from text_analytics.cli import ScoreInputError, score_file
+from voc.score import ScoreInputError, score_file
 
 ROWS = [
     {"review_id": "r1", "content": "物流很快，但是客服态度很差", "rating": 2},

@@ -1,4 +1,4 @@
-"""Incremental text scoring inside the warehouse (no Dagster here, so it is easy to test).
+"""Incremental text scoring inside the warehouse (usable without Dagster).
 
 Scores every feedback item of ``intermediate.int_feedback_unioned`` that has no score for the
 current model version and its current text (a correction that changes the text is rescored;
@@ -27,6 +27,7 @@ import pandas as pd
 
 from text_analytics import MODEL_VERSION, analyse_batch
 from text_analytics.pipeline import worker_pool
+from text_analytics.tokenize import use_cache_dir
 
 SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
@@ -135,7 +136,7 @@ def _collect_pending(
 
 
 @contextmanager
-def _worker_pool(processes: int) -> Iterator[Pool | None]:
+def _worker_pool(processes: int, cache_dir: str | None) -> Iterator[Pool | None]:
     """A pool of scoring workers for the whole pass (None: score in this process).
 
     Workers are *spawned*, not forked: the caller (a Dagster step) runs threads, and a fork
@@ -144,7 +145,7 @@ def _worker_pool(processes: int) -> Iterator[Pool | None]:
     if processes <= 1:
         yield None
         return
-    with worker_pool(processes, multiprocessing.get_context("spawn")) as pool:
+    with worker_pool(processes, multiprocessing.get_context("spawn"), cache_dir) as pool:
         yield pool
 
 
@@ -262,6 +263,7 @@ def score_pending(
     chunk_size: int = 2_000,
     rescore: RescoreWindow | None = None,
     parallel_from: int = PARALLEL_FROM,
+    cache_dir: str | None = None,
 ) -> ScoringReport:
     """Score every pending feedback item (or every item of ``rescore``'s days); see the
     module docstring.
@@ -270,14 +272,17 @@ def score_pending(
     batches are held, the one being written and the one the workers score meanwhile); within
     a batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than
     ``parallel_from`` (or than one chunk) are scored in this process, without starting
-    workers: below that, starting them costs more than they save.
+    workers: below that, starting them costs more than they save. ``cache_dir``: where jieba
+    keeps its dictionary cache (``text_analytics.tokenize.use_cache_dir``).
     """
+    if cache_dir:
+        use_cache_dir(cache_dir)
     ensure_tables(con)
     report = ScoringReport(model_version)
     report.pending = _collect_pending(con, model_version, rescore)
     started = time.perf_counter()
     parallel = report.pending > chunk_size and report.pending >= parallel_from
-    with _worker_pool(processes if parallel else 1) as pool:
+    with _worker_pool(processes if parallel else 1, cache_dir) as pool:
         in_flight: tuple[pd.DataFrame, _Scoring] | None = None
         for first in [*range(1, report.pending + 1, batch_size), None]:
             started_next = None

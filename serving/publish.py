@@ -206,12 +206,16 @@ def _write_parquet(copy_path: Path, parquet_dir: Path, tables: list[str], tag: s
 
 
 def _build_from_last(
-    warehouse_path: Path, serving_path: Path, copy_path: Path, run_id: str, now: datetime
+    warehouse_path: Path,
+    serving_path: Path,
+    copy_path: Path,
+    run_id: str,
+    now: datetime,
+    full_refresh: bool,
 ) -> tuple[dict[str, int], list[str]]:
     """Build the new copy from a file copy of the last one when there is one; from nothing
-    when there is none, it cannot be used, or the run is a full refresh (``voc run
-    --full-refresh``: everything is rebuilt, the serving copy too)."""
-    full_refresh = os.environ.get("VOC_DBT_FULL_REFRESH") == "1"
+    when there is none, it cannot be used, or the run is a full refresh (everything is
+    rebuilt, the serving copy too)."""
     if serving_path.exists() and not full_refresh:
         try:
             shutil.copyfile(serving_path, copy_path)
@@ -224,9 +228,14 @@ def _build_from_last(
 
 
 def publish_marts(
-    warehouse_path: Path, serving_path: Path, parquet_dir: Path, run_id: str = ""
+    warehouse_path: Path,
+    serving_path: Path,
+    parquet_dir: Path,
+    run_id: str = "",
+    full_refresh: bool = False,
 ) -> PublishReport:
-    """Replace the serving copy and the Parquet files with the warehouse's current marts."""
+    """Replace the serving copy and the Parquet files with the warehouse's current marts
+    (``full_refresh``: copy every table whole, never from the last copy)."""
     serving_path.parent.mkdir(parents=True, exist_ok=True)
     parquet_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(serving_path, parquet_dir)
@@ -235,7 +244,9 @@ def publish_marts(
     copy_path = serving_path.parent / f"{_TMP_MARK}{tag}-{serving_path.name}"
     staged: dict[Path, Path] = {}
     try:
-        counts, deltas = _build_from_last(warehouse_path, serving_path, copy_path, run_id, now)
+        counts, deltas = _build_from_last(
+            warehouse_path, serving_path, copy_path, run_id, now, full_refresh
+        )
         staged = _write_parquet(copy_path, parquet_dir, sorted(counts), tag)
         for path in [copy_path, *staged]:
             _fsync(path)

@@ -7,8 +7,8 @@ Lines or one array of objects) or, for other names, from the first character of 
 be UTF-8 (with or without BOM), GB18030/GBK or Big5; the output keeps the input's format and
 encoding (Big5 input is written as UTF-8: the cleaned text is simplified Chinese), with every
 input column and row kept and the analysis columns added (see
-``pipeline.score_frame``; in JSON the lists and topics are native arrays). User errors raise
-``ScoreInputError`` with a readable message.
+``text_analytics.pipeline.score_frame``; in JSON the lists and topics are native arrays).
+User errors raise ``ScoreInputError`` with a readable message.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ingestion.encoding import BIG5, detect_encoding
 from text_analytics.model import model_version
 from text_analytics.pipeline import analyse_batch, score_frame
 
@@ -40,7 +41,6 @@ def _read_text(path: Path) -> tuple[str, str]:
     Big5). Output keeps it, except Big5: the cleaned text is simplified Chinese, which Big5
     cannot hold, so a Big5 file is scored to UTF-8.
     """
-    from ingestion.encoding import BIG5, detect_encoding
 
     try:
         raw = path.read_bytes()
