@@ -49,6 +49,8 @@ class _Step:
     materialized: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: int = 0
+    #: Failed with severity WARN: reported, blocking nothing (a late source, flagged reviews).
+    checks_warned: int = 0
 
 
 def _count(n: int, noun: str) -> str:
@@ -110,8 +112,10 @@ class RunProgress:
         self.succeeded: list[str] = []
         self.failed: list[str] = []
         self.skipped: list[str] = []
-        #: (asset key, check name) of each failed check, in order.
+        #: (asset key, check name) of each failed check (severity ERROR), in order.
         self.failed_checks: list[tuple[str, str]] = []
+        #: The same for checks that failed with severity WARN.
+        self.warned_checks: list[tuple[str, str]] = []
         self.run_error: str | None = None
 
     def print_line(self, line: str) -> None:
@@ -145,13 +149,15 @@ class RunProgress:
             )
         elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
+            check = (evaluation.asset_key.to_user_string(), evaluation.check_name)
             if evaluation.passed:
                 step.checks_passed += 1
+            elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+                step.checks_warned += 1
+                self.warned_checks.append(check)
             else:
                 step.checks_failed += 1
-                self.failed_checks.append(
-                    (evaluation.asset_key.to_user_string(), evaluation.check_name)
-                )
+                self.failed_checks.append(check)
         elif kind == dg.DagsterEventType.STEP_SUCCESS:
             self.succeeded.append(step_key)
             seconds = event.step_success_data.duration_ms / 1000
@@ -186,6 +192,9 @@ class RunProgress:
         if self.failed_checks:
             named = _failed_checks_text(self.failed_checks)
             parts.append(f"{_count(len(self.failed_checks), 'check')} failed ({named})")
+        if self.warned_checks:
+            named = _failed_checks_text(self.warned_checks)
+            parts.append(f"{_count(len(self.warned_checks), 'warning')} ({named})")
         if not success and not self.failed and self.run_error:
             parts.append(self.run_error)
         return f"Run {run_id} {outcome} in {seconds:.1f}s: {'; '.join(parts)}"
@@ -208,10 +217,11 @@ def _failed_checks_text(failed: Sequence[tuple[str, str]]) -> str:
 
 
 def _checks_text(step: _Step) -> str:
-    if not step.checks_passed and not step.checks_failed:
+    if not step.checks_passed and not step.checks_failed and not step.checks_warned:
         return ""
     failed = f", {step.checks_failed} FAILED" if step.checks_failed else ""
-    return f"checks {step.checks_passed} passed{failed}"
+    warned = f", {step.checks_warned} warning" if step.checks_warned else ""
+    return f"checks {step.checks_passed} passed{failed}{warned}"
 
 
 class _ProgressHandler(logging.Handler):

@@ -33,6 +33,11 @@ def landed_is_complete() -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN)
 
 
+@dg.asset_check(asset=landed)
+def landed_is_valid() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR)
+
+
 @dg.asset(deps=[landed])
 def broken(context) -> None:  # no annotation: Dagster reads it, and annotations are lazy here
     context.log.warning("one file was rejected\nsecond line")
@@ -49,7 +54,7 @@ def test_a_failing_run_prints_its_steps_the_error_and_the_failed_checks(
 ) -> None:
     defs = dg.Definitions(
         assets=[landed, broken, downstream],
-        asset_checks=[landed_is_complete],
+        asset_checks=[landed_is_complete, landed_is_valid],
         jobs=[dg.define_asset_job("everything", dg.AssetSelection.all())],
     )
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
@@ -60,7 +65,9 @@ def test_a_failing_run_prints_its_steps_the_error_and_the_failed_checks(
     lines = _lines(capfd.readouterr().out)
     by_step = {m[2]: line for line in lines if (m := STEP_LINE.match(line))}
     assert by_step["landed"].endswith("landed 3 rows, +1 new")
-    assert by_step["landed_landed_is_complete"].endswith("checks 0 passed, 1 FAILED")
+    # A failed check of severity WARN is a warning; of severity ERROR, a failure.
+    assert by_step["landed_landed_is_complete"].endswith("checks 0 passed, 1 warning")
+    assert by_step["landed_landed_is_valid"].endswith("checks 0 passed, 1 FAILED")
     assert by_step["broken"].startswith("  FAILED  broken ")
     assert by_step["broken"].endswith("ValueError: the warehouse is locked")
     assert by_step["downstream"].startswith("  skipped downstream ")
@@ -68,8 +75,9 @@ def test_a_failing_run_prints_its_steps_the_error_and_the_failed_checks(
     assert "  warning broken: one file was rejected" in lines
     assert len(lines) == len(by_step) + 1 + 2  # the steps, the warning, summary and log file
     assert re.fullmatch(
-        rf"Run {result.run_id} FAILED in \d+\.\ds: 2 steps ok; 1 failed \(broken\); "
-        r"1 skipped; 1 check failed \(landed:landed_is_complete\)",
+        rf"Run {result.run_id} FAILED in \d+\.\ds: 3 steps ok; 1 failed \(broken\); "
+        r"1 skipped; 1 check failed \(landed:landed_is_valid\); "
+        r"1 warning \(landed:landed_is_complete\)",
         lines[-2],
     )
     log_path = tmp_path / "logs" / f"voc-run-{result.run_id}.log"
