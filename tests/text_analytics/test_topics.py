@@ -125,3 +125,33 @@ def test_product_quality_is_not_over_tagged(text: str) -> None:
 def test_product_faults_are_negative() -> None:
     for text in ("用了三天就坏了", "鞋子开胶了", "吹风机冒烟了", "做工很粗糙"):
         assert _topics(text)["product_quality"] == "negative", text
+
+
+# Product words of the domains in the shared review corpora (books, discs, cars, fruit, clothes):
+# the product itself is product_quality even when no generic quality word is used.
+DOMAIN_PRODUCT_MENTIONS = [
+    "情节很薄弱，提不起兴趣",
+    "翻译很差，读不下去",
+    "这张碟画质太差了",
+    "动力太弱，油耗还高",
+    "变速箱顿挫明显",
+    "苹果个头太小，还不甜",
+    "裤子太紧穿不上",
+]
+
+
+@pytest.mark.parametrize("text", DOMAIN_PRODUCT_MENTIONS)
+def test_domain_product_words_are_product_quality(text: str) -> None:
+    assert "product_quality" in _topics(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("按键的位置不合理", "store_environment"),  # 位置 is not a premises word by itself
+        ("跟商场里买的不一样", "store_environment"),
+        ("这个版本的书印刷不错", "app_experience"),  # an edition, not an app version
+    ],
+)
+def test_ambiguous_words_left_out(text: str, topic: str) -> None:
+    assert topic not in _topics(text)
