@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from voc_core.contracts import SOURCES, SourceContract
+from voc_core.frames import insert_typed
 
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = f"{RAW_SCHEMA}._files"
@@ -81,11 +82,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append a DataFrame to ``table``, matching columns by name."""
-    if frame.empty:
-        return
-    con.register("_voc_insert_frame", frame)
-    try:
-        con.execute(f"insert into {table} by name select * from _voc_insert_frame")
-    finally:
-        con.unregister("_voc_insert_frame")
+    """Append a DataFrame to ``table``, matching columns by name and typed by the table's
+    columns (``voc_core.frames``): an optional column empty in a file's first rows is not
+    guessed NULL."""
+    insert_typed(con, table, frame)

@@ -19,6 +19,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from voc_core.frames import insert_typed
+
 TABLE = "quality.validated_files"
 LOADS_TABLE = "quality.validated_loads"
 #: Load time before any load: a suite with no watermark validates every row.
@@ -61,12 +63,7 @@ def _upsert(
     validated_at: datetime,
 ) -> None:
     """Insert ``rows`` of ``suite`` into ``table``, replacing rows with the same key."""
-    rows = rows.assign(suite=suite, validated_at=validated_at)
-    con.register("_passed", rows)
-    try:
-        con.execute(f"insert or replace into {table} by name select * from _passed")
-    finally:
-        con.unregister("_passed")
+    insert_typed(con, table, rows.assign(suite=suite, validated_at=validated_at), replace=True)
 
 
 def not_yet_passed(suite: str, alias: str) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 from text_analytics import MODEL_VERSION, analyse_batch
 from text_analytics.pipeline import worker_pool
 from text_analytics.tokenize import use_cache_dir
+from voc_core.frames import table_schema, typed_frame
 
 SCHEMA = "text_analytics"
 SCORES = f"{SCHEMA}.feedback_scores"
@@ -233,10 +234,14 @@ def _frames(
 def _write_batch(
     con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, topics: pd.DataFrame
 ) -> None:
+    # Typed by the tables, not guessed from the first rows (voc_core.frames): a batch whose
+    # first texts have no keywords or personal data would otherwise type those lists NULL.
+    score_rows = typed_frame(scores, table_schema(con, SCORES))
+    topic_rows = typed_frame(topics, table_schema(con, TOPIC_SCORES))
     con.begin()
     try:
-        con.register("_new_scores", scores)
-        con.register("_new_topics", topics)
+        con.register("_new_scores", score_rows)
+        con.register("_new_topics", topic_rows)
         con.execute(
             f"delete from {SCORES} where feedback_id in (select feedback_id from _new_scores)"
         )

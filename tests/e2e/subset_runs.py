@@ -1,0 +1,74 @@
+"""Whole refresh runs of several landing folders, two at a time.
+
+Each run is the complete job (landing to the published serving copy) on its own warehouse,
+in a worker process of its own: the dbt steps run in subprocesses, so two runs keep both cores
+busy where one leaves one idle. A run reports plain counts (what a test asserts on), so nothing
+Dagster-specific crosses the process boundary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WORKERS = 2
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run left: its success, its failure messages and row counts per table."""
+
+    warehouse: Path
+    success: bool
+    failures: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    sources_in_marts: set[str] = field(default_factory=set)
+    marts: set[str] = field(default_factory=set)
+    published_marts: set[str] = field(default_factory=set)
+
+
+def _tables(con, schema: str) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def run_landing(landing: Path, warehouse: Path) -> RunOutcome:
+    """The refresh job on ``landing`` into ``warehouse``; counts of every table it wrote."""
+    import dagster as dg
+    import duckdb
+
+    from tests.pipeline import pipeline_defs, serving_path
+
+    job = pipeline_defs(landing, warehouse).resolve_job_def("refresh")
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failures = [str(e.message) for e in result.all_events if e.is_failure]
+    if not result.success:
+        return RunOutcome(warehouse, False, failures)
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for schema in ("raw", "staging", "intermediate", "text_analytics", "marts"):
+            for table in _tables(con, schema):
+                query = f'select count(*) from {schema}."{table}"'
+                counts[f"{schema}.{table}"] = con.execute(query).fetchone()[0]
+        sources = con.execute("select distinct source from marts.fct_feedback").fetchall()
+        marts = _tables(con, "marts")
+    with duckdb.connect(str(serving_path(warehouse)), read_only=True) as con:
+        published = _tables(con, "marts")
+    return RunOutcome(warehouse, True, failures, counts, {s for (s,) in sources}, marts, published)
+
+
+def run_all(folders: Mapping[str, tuple[Path, Path]]) -> dict[str, RunOutcome]:
+    """``run_landing`` of each ``name -> (landing, warehouse)``, ``WORKERS`` at a time."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked threads
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+        futures = {
+            name: pool.submit(run_landing, landing, warehouse)
+            for name, (landing, warehouse) in folders.items()
+        }
+        return {name: future.result() for name, future in futures.items()}
