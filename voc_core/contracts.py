@@ -52,7 +52,7 @@ class SourceContract:
     ``strict_enums`` quarantine unknown values; ``reported_enums`` keep them and report them.
     ``expected_every`` is how often the source delivers a new file: a source whose newest file
     is older than that is late (its raw asset's freshness check fails). Overridable per source
-    with ``VOC_FRESHNESS_HOURS_<SOURCE>`` (``orchestration.raw.freshness``).
+    with ``VOC_FRESHNESS_HOURS_<SOURCE>`` (``voc_core.settings``).
     """
 
     name: str

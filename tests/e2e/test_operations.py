@@ -157,25 +157,32 @@ def voc_run_env(landing: Path, warehouse: Path, home: Path) -> dict[str, str]:
 VOC = str(Path(sys.executable).with_name("voc"))
 
 
+def _step_started(logs: Path, step: str) -> bool:
+    """Whether the full event log of the run (``voc run`` prints one line per finished step;
+    every event goes to ``<DAGSTER_HOME>/logs/voc-run-<run id>.log``) shows ``step`` started."""
+    marker = f'Started execution of step "{step}"'
+    return any(marker in log.read_text(encoding="utf-8") for log in logs.glob("voc-run-*.log"))
+
+
 def start_and_kill(env: dict[str, str], step: str, delay: float) -> None:
     """`voc run`, killed with SIGKILL (the whole process group: Dagster, dbt, the scoring
     workers) ``delay`` seconds into ``step``."""
+    logs = Path(env["DAGSTER_HOME"]) / "logs"
+    for old in logs.glob("voc-run-*.log"):
+        old.unlink()
     run = subprocess.Popen(
         [VOC, "run"],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: dbt and workers die with it
     )
-    marker = f'Started execution of step "{step}"'
     try:
-        for line in run.stdout:
-            if "STEP_START" in line and marker in line:
-                time.sleep(delay)
-                break
-        else:
-            pytest.fail(f"the run ended before step {step} started")
+        while not _step_started(logs, step):
+            if run.poll() is not None:
+                pytest.fail(f"the run ended before step {step} started")
+            time.sleep(0.2)
+        time.sleep(delay)
         assert run.poll() is None, f"the run finished before it could be killed in {step}"
     finally:
         os.killpg(run.pid, signal.SIGKILL)

@@ -52,8 +52,14 @@ def test_a_full_refresh_started_with_run_config_rebuilds_and_revalidates(
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     job = pipeline_defs(landing, warehouse).resolve_job_def("refresh")
+    # One source, its staging model and their checks: the switches reach every kind of step.
+    survey = [dg.AssetKey(["raw", "survey"]), dg.AssetKey(["staging", "stg_survey"])]
+
+    def run(**kwargs) -> dg.ExecuteInProcessResult:
+        return job.execute_in_process(instance=instance, asset_selection=survey, **kwargs)
+
     with dg.instance_for_test() as instance:
-        assert job.execute_in_process(instance=instance).success
+        assert run().success
         tampered = "select count(*) from staging.stg_survey where score = -1"
         # A row changed behind dbt's back in an incremental model: a nightly run, which reads
         # only new deliveries, leaves it...
@@ -63,13 +69,13 @@ def test_a_full_refresh_started_with_run_config_rebuilds_and_revalidates(
                 "(select min(response_id) from staging.stg_survey)"
             )
         nightly_started = _now()
-        assert job.execute_in_process(instance=instance).success
+        assert run().success
         assert _count(warehouse, tampered) == 1
         assert _survey_rows_validated(warehouse, nightly_started) == 0  # nothing new
 
         # ...a run launched with the launchpad's run config rebuilds from scratch.
         refresh_started = _now()
-        result = job.execute_in_process(run_config=FULL_REFRESH, instance=instance)
+        result = run(run_config=FULL_REFRESH)
         assert result.success
         assert instance.get_run_by_id(result.run_id).run_config == FULL_REFRESH
     assert _count(warehouse, tampered) == 0
