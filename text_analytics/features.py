@@ -180,10 +180,10 @@ CONCESSIVE_WEIGHT = 0.5
 NOT_PREFIX = "NOT_"
 
 
-#: Emoji evidence counts this many times its listed polarity. The corpus has almost no emoji, so
+#: Emoji evidence counts this many times its listed polarity. The corpora have almost no emoji, so
 #: training cannot learn how much they say; in the chat, social and delivery feedback the
 #: warehouse meets, a 😡 or 👍 usually is the opinion ("收到了😡").
-EMOJI_WEIGHT = 2.0
+EMOJI_WEIGHT = 3.0
 
 
 @lru_cache(maxsize=1)
