@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -103,34 +103,35 @@ class Settings:
         )
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive(
+    env: Mapping[str, str], name: str, parse: Callable[[str], float], what: str
+) -> float | None:
+    """``name``'s value read with ``parse`` (None when unset); a value that is not a number,
+    or not positive, raises ``SettingsError`` naming the variable and ``what`` it expects."""
     value = env.get(name)
     if not value:
-        return default
+        return None
     try:
-        number = int(value)
+        number = parse(value)
     except ValueError:
-        raise SettingsError(f"{name}={value!r}: expected a whole number") from None
+        raise SettingsError(f"{name}={value!r}: expected a {what}") from None
     if number <= 0:
-        raise SettingsError(f"{name}={value!r}: expected a positive number")
+        raise SettingsError(f"{name}={value!r}: expected a positive {what}")
     return number
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    number = _positive(env, name, int, "whole number")
+    return default if number is None else int(number)
 
 
 def _freshness_overrides(env: Mapping[str, str]) -> dict[str, timedelta]:
     """``VOC_FRESHNESS_HOURS_<SOURCE>`` (e.g. ``VOC_FRESHNESS_HOURS_SURVEY=36``)."""
     overrides = {}
     for source in SOURCES:
-        name = f"VOC_FRESHNESS_HOURS_{source.upper()}"
-        value = env.get(name)
-        if not value:
-            continue
-        try:
-            hours = float(value)
-        except ValueError:
-            raise SettingsError(f"{name}={value!r}: expected a number of hours") from None
-        if hours <= 0:
-            raise SettingsError(f"{name}={value!r}: expected a positive number of hours")
-        overrides[source] = timedelta(hours=hours)
+        hours = _positive(env, f"VOC_FRESHNESS_HOURS_{source.upper()}", float, "number of hours")
+        if hours is not None:
+            overrides[source] = timedelta(hours=hours)
     return overrides
 
 
