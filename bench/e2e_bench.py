@@ -108,15 +108,21 @@ def _measured(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
         proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     return {
-        "cmd": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd)),
+        "cmd": " ".join(Path(c).name if i == 0 else repo_relative(c) for i, c in enumerate(cmd)),
         "exit_code": proc.returncode,
         "started_at": started_at,
         "wall_s": round(wall, 2),
         "cpu_s": round(rusage.ru_utime + rusage.ru_stime, 1),
         **sampler.figures(),
         "kernel_max_single_rss_mb": round(rusage.ru_maxrss / 1024, 1),
-        "log": str(log),
+        "log": repo_relative(log),
     }
+
+
+def repo_relative(value: str | Path) -> str:
+    """``value`` with the project's own folder left out: committed figures name paths
+    relative to the repository, never this machine's."""
+    return str(value).replace(f"{PROJECT_ROOT}/", "")
 
 
 def _step_timings(home: Path) -> tuple[dict[str, float], float, float, bool]:

@@ -98,7 +98,7 @@ def run(warehouse: Path, truth_dir: Path) -> dict[str, Any]:
     fakes = sum(1 for r in rows if r[1] is not None)
     genuine = len(rows) - fakes
     report: dict[str, Any] = {
-        "warehouse": str(warehouse),
+        "warehouse": "a temporary DuckDB file, removed after the run",
         "reviews": len(rows),
         "reviews_by_source": {},
         "planted_fakes": planted_total,
