@@ -28,11 +28,9 @@ def landing(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def warehouse_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh DuckDB file; VOC_DUCKDB_PATH points at it for dbt and Dagster."""
-    path = tmp_path / "warehouse.duckdb"
-    monkeypatch.setenv("VOC_DUCKDB_PATH", str(path))
-    return path
+def warehouse_path(tmp_path: Path) -> Path:
+    """A fresh DuckDB file (tests hand it to the resources, ``tests.pipeline``)."""
+    return tmp_path / "warehouse.duckdb"
 
 
 @pytest.fixture
