@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from text_analytics import analyse_text
-from text_analytics.topics import topic_keywords
+from text_analytics.topics import Condition, topic_keywords, topics_of_token
 from voc_core.contracts import TOPICS
 
 
@@ -155,3 +155,47 @@ def test_domain_product_words_are_product_quality(text: str) -> None:
 )
 def test_ambiguous_words_left_out(text: str, topic: str) -> None:
     assert topic not in _topics(text)
+
+
+# Words that name a topic only in some senses (conditional keywords and "none" tokens of
+# topics.txt): invented sentences, one per sense.
+SENSES = [
+    ("浪费钱，完全不值", "price", True),
+    ("花了三十块钱买的", "price", True),
+    ("2980元买的，现在跌到1600元", "price", True),
+    ("书里写他为了钱出卖朋友", "price", False),
+    ("到现在钱还没退", "price", False),
+    ("元婴期的修炼写得很无聊", "price", False),
+    ("便宜没好货，质量太差", "price", False),
+    ("这本书让我对作者的信心大打折扣", "price", False),
+    ("写得很烂，不值一读", "price", False),
+    ("维修费用太高了", "price", True),
+    ("维修费用太高了", "process", False),
+    ("手机坏了，维修点说要返厂维修", "process", True),
+    ("才买一周就降价了，申请价格保护被拒", "process", True),
+    ("才买一周就降价了，申请价格保护被拒", "price", True),
+    ("下单好几天了还没发货", "process", False),
+    ("真想把天窗取消，不如没有", "process", False),
+    ("游戏安装后无法运行", "process", False),
+    ("这本书写的都是职场潜规则", "process", False),
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "named"), SENSES)
+def test_words_name_their_topic_only_in_that_sense(text: str, topic: str, named: bool) -> None:
+    assert (topic in _topics(text)) is named
+
+
+def test_lexicon_conditions_and_no_topic_tokens() -> None:
+    assert topics_of_token("潜规则") == ()  # listed in topics.txt as naming no topic
+    assert "钱" in topic_keywords()  # conditional keywords stay topic words (clause scores)
+    assert "潜规则" not in topic_keywords()
+    condition = Condition.parse("after=浪费,#num not_with=price")
+    assert condition.holds(["浪费", "钱"], 1, set())
+    assert condition.holds(["三十块", "钱"], 1, set())
+    assert not condition.holds(["为了", "钱"], 1, set())
+    assert not condition.holds(["浪费", "钱"], 1, {"price"})
+    with pytest.raises(ValueError, match="bad condition"):
+        Condition.parse("next=钱")
+    with pytest.raises(ValueError, match="unknown topic"):
+        Condition.parse("not_with=prices")
