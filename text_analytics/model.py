@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -132,14 +134,62 @@ class SentimentModel:
 
 
 @lru_cache(maxsize=1)
-def get_model() -> SentimentModel:
+def shipped_model() -> SentimentModel:
     """The committed model, loaded once per process."""
     return SentimentModel.load()
 
 
-def model_version() -> str:
+def shipped_version() -> str:
     """``ta<revision>-<sha256[:12]>`` of the artefact and every lexicon that affects scoring.
 
     Any retraining or lexicon edit changes it, which is what downstream rescoring keys on.
     """
     return f"ta{PIPELINE_REVISION}-{files_digest()[:12]}"
+
+
+@dataclass(frozen=True, eq=False)
+class VersionedModel:
+    """A model with the version stored beside every score it gives: the shipped model, or one
+    adapted to a warehouse's own domain (``text_analytics.adapt``)."""
+
+    model: SentimentModel
+    version: str
+
+
+#: The model this process scores with; None: the shipped one. Set by ``use_model``.
+_active: VersionedModel | None = None
+
+
+def use_model(versioned: VersionedModel | None) -> None:
+    """Score with ``versioned`` in this process from now on (None: the shipped model again).
+
+    Worker pools pass it on to their workers (``pipeline.worker_pool``)."""
+    global _active
+    _active = versioned
+
+
+@contextmanager
+def scoring_with(versioned: VersionedModel | None) -> Iterator[None]:
+    """Score with ``versioned`` inside the block (None: the shipped model), then go back to the
+    model used before."""
+    previous = _active
+    use_model(versioned)
+    try:
+        yield
+    finally:
+        use_model(previous)
+
+
+def active_model() -> VersionedModel:
+    """The model and version this process scores with."""
+    return _active if _active is not None else VersionedModel(shipped_model(), shipped_version())
+
+
+def get_model() -> SentimentModel:
+    """The model this process scores with (the shipped one unless ``use_model`` chose another)."""
+    return _active.model if _active is not None else shipped_model()
+
+
+def model_version() -> str:
+    """Version of the model this process scores with (see ``shipped_version``)."""
+    return _active.version if _active is not None else shipped_version()

@@ -32,7 +32,14 @@ import pandas as pd
 from text_analytics.clean import clean_text
 from text_analytics.features import Extracted, TokenTable, extract
 from text_analytics.keywords import keyword_weight, top_keywords
-from text_analytics.model import SentimentModel, get_model, model_version
+from text_analytics.model import (
+    SentimentModel,
+    VersionedModel,
+    active_model,
+    get_model,
+    model_version,
+    use_model,
+)
 from text_analytics.pii import mask_pii
 from text_analytics.script import Script, fold
 from text_analytics.sentiment import (
@@ -137,6 +144,14 @@ def sentiment_logits(p: Prepared, model: SentimentModel) -> tuple[float, list[fl
         calibrate(logit, pos > 0 or neg > 0, inquiry)
         for logit, pos, neg in zip(clause_logits, ex.clause_pos, ex.clause_neg, strict=True)
     ]
+
+
+def document_damping(p: Prepared) -> float:
+    """What ``sentiment_logits`` multiplies this text's document logit by (see
+    ``sentiment.calibrate``): 1 for a text with opinion words, less without."""
+    ex = p.extracted
+    lexicon_hit = any(ex.clause_pos) or any(ex.clause_neg)
+    return calibrate(1.0, lexicon_hit, is_inquiry(p.text_clean, ex.words))
 
 
 def _analyse_prepared(p: Prepared) -> TextAnalysis:
@@ -251,9 +266,10 @@ def analyse_batch(
         return [_unpack(row) for part in parts for row in part]
 
 
-def start_worker(cache_dir: str | None = None) -> None:
-    """Initializer of every scoring worker: SIGTERM back to its default action, then warm up
-    (jieba's dictionary cache in ``cache_dir``, see ``tokenize.use_cache_dir``).
+def start_worker(cache_dir: str | None = None, versioned: VersionedModel | None = None) -> None:
+    """Initializer of every scoring worker: SIGTERM back to its default action, the parent's
+    model (``versioned``; None: the shipped one), then warm up (jieba's dictionary cache in
+    ``cache_dir``, see ``tokenize.use_cache_dir``).
 
     A process started with SIGTERM ignored (``nohup``, some job runners) passes that on to its
     workers, and a pool can then never stop them: ``Pool.terminate`` would wait forever.
@@ -261,6 +277,7 @@ def start_worker(cache_dir: str | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if cache_dir:
         use_cache_dir(cache_dir)
+    use_model(versioned)
     warm_up()
 
 
@@ -270,10 +287,11 @@ def worker_pool(
     context: multiprocessing.context.BaseContext | None = None,
     cache_dir: str | None = None,
 ) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool of warmed-up scoring workers. Leaving the block normally lets the workers finish
-    and exit on their own; an error terminates them."""
+    """A pool of warmed-up scoring workers that score with this process's model
+    (``model.active_model``). Leaving the block normally lets the workers finish and exit on
+    their own; an error terminates them."""
     pool = (context or pool_context()).Pool(
-        processes, initializer=start_worker, initargs=(cache_dir,)
+        processes, initializer=start_worker, initargs=(cache_dir, active_model())
     )
     try:
         yield pool

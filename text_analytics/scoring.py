@@ -25,7 +25,8 @@ from multiprocessing.pool import Pool
 import duckdb
 import pandas as pd
 
-from text_analytics import MODEL_VERSION, analyse_batch
+from text_analytics import analyse_batch
+from text_analytics.model import VersionedModel, active_model, scoring_with
 from text_analytics.pipeline import worker_pool
 from text_analytics.tokenize import use_cache_dir
 from voc_core.frames import table_schema, typed_frame
@@ -262,7 +263,7 @@ def _write_batch(
 
 def score_pending(
     con: duckdb.DuckDBPyConnection,
-    model_version: str = MODEL_VERSION,
+    model: VersionedModel | None = None,
     batch_size: int = 50_000,
     processes: int = 2,
     chunk_size: int = 2_000,
@@ -278,10 +279,36 @@ def score_pending(
     a batch, ``chunk_size`` texts go to a worker at a time. Fewer pending items than
     ``parallel_from`` (or than one chunk) are scored in this process, without starting
     workers: below that, starting them costs more than they save. ``cache_dir``: where jieba
-    keeps its dictionary cache (``text_analytics.tokenize.use_cache_dir``).
+    keeps its dictionary cache (``text_analytics.tokenize.use_cache_dir``). ``model``: the
+    model to score with (a warehouse's adapted model, ``text_analytics.adapt``); by default
+    the one this process uses, normally the shipped model.
     """
     if cache_dir:
         use_cache_dir(cache_dir)
+    versioned = model or active_model()
+    with scoring_with(versioned):
+        return _score_pending(
+            con,
+            versioned.version,
+            batch_size,
+            processes,
+            chunk_size,
+            rescore,
+            parallel_from,
+            cache_dir,
+        )
+
+
+def _score_pending(
+    con: duckdb.DuckDBPyConnection,
+    model_version: str,
+    batch_size: int,
+    processes: int,
+    chunk_size: int,
+    rescore: RescoreWindow | None,
+    parallel_from: int,
+    cache_dir: str | None,
+) -> ScoringReport:
     ensure_tables(con)
     report = ScoringReport(model_version)
     report.pending = _collect_pending(con, model_version, rescore)

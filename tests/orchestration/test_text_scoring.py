@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from text_analytics.model import VersionedModel, shipped_model
 from text_analytics.scoring import SCORES, TOPIC_SCORES, score_pending
 
 
@@ -44,7 +45,7 @@ def test_personal_data_is_masked_and_topics_have_their_own_sentiment(warehouse_c
 def test_a_new_model_version_rescores_everything(warehouse_copy: Path) -> None:
     with duckdb.connect(str(warehouse_copy)) as con:
         score_pending(con, processes=1)
-        again = score_pending(con, model_version="next-model", processes=1)
+        again = score_pending(con, model=VersionedModel(shipped_model(), "next-model"), processes=1)
         assert again.scored == feedback_count(con)
         versions = con.execute(f"select distinct model_version from {SCORES}").fetchall()
         assert versions == [("next-model",)]
@@ -106,7 +107,7 @@ def test_a_backfill_over_days_rescores_those_days_only(warehouse_copy: Path) -> 
     from orchestration.resources import TextScoringResource, WarehouseResource
     from orchestration.text_analytics.assets import build_text_scoring_assets
 
-    feedback_text_scores = build_text_scoring_assets("2024-01-01", "Asia/Shanghai")
+    _, feedback_text_scores = build_text_scoring_assets("2024-01-01", "Asia/Shanghai")
     resources = {
         "warehouse": WarehouseResource(duckdb_path=str(warehouse_copy)),
         "text_scoring": TextScoringResource(cache_dir=str(warehouse_copy.parent / "cache")),
