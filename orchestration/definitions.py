@@ -29,7 +29,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *raw_assets,
             dbt_transform_assets,
-            build_text_scoring_assets(settings.partitions_start_date, settings.business_timezone),
+            *build_text_scoring_assets(settings.partitions_start_date, settings.business_timezone),
             dbt_mart_assets,
             serving_marts,
         ],

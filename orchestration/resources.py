@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.retries import with_backoff
+from text_analytics.adapt import AdaptationPolicy
 from voc_core.settings import Settings
 
 
@@ -69,11 +70,17 @@ class QualityDocsResource(dg.ConfigurableResource):
 
 
 class TextScoringResource(dg.ConfigurableResource):
-    """How text scoring runs: where jieba keeps its dictionary cache, and how many worker
-    processes score a large backlog."""
+    """How text scoring runs: where jieba keeps its dictionary cache, how many worker processes
+    score a large backlog, and when the warehouse trains and promotes its own sentiment model
+    (``text_analytics.adapt``)."""
 
     cache_dir: str
     processes: int = 2
+    adapt_min_rated: int = 2000
+    adapt_min_gain: float = 0.01
+
+    def adaptation_policy(self) -> AdaptationPolicy:
+        return AdaptationPolicy(min_rated=self.adapt_min_rated, min_gain=self.adapt_min_gain)
 
 
 class RunOptions(dg.ConfigurableResource):
@@ -106,6 +113,10 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             serving_path=str(settings.serving_path), parquet_dir=str(settings.marts_parquet_dir)
         ),
         "quality_docs": QualityDocsResource(docs_dir=str(settings.quality_docs_dir)),
-        "text_scoring": TextScoringResource(cache_dir=str(settings.cache_dir)),
+        "text_scoring": TextScoringResource(
+            cache_dir=str(settings.cache_dir),
+            adapt_min_rated=settings.adapt_min_rated,
+            adapt_min_gain=settings.adapt_min_gain,
+        ),
         "run_options": RunOptions(),
     }

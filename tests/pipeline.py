@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from voc_core.settings import Settings
 
 
-def pipeline_settings(landing: Path, warehouse: Path) -> Settings:
+def pipeline_settings(landing: Path, warehouse: Path, **overrides: Any) -> Settings:
     """Settings pointed at a test's landing folder and warehouse file; the serving copy,
-    Parquet files and Data Docs go beside the warehouse, never into the user's data/."""
+    Parquet files and Data Docs go beside the warehouse, never into the user's data/.
+    ``overrides``: any other ``Settings`` field."""
     return Settings(
         landing_dir=landing,
         duckdb_path=warehouse,
         serving_path=serving_path(warehouse),
         marts_parquet_dir=parquet_dir(warehouse),
         quality_docs_dir=warehouse.with_name(f"{warehouse.stem}.quality_docs"),
+        **overrides,
     )
 
 
@@ -36,9 +39,9 @@ def parquet_dir(warehouse: Path) -> Path:
     return warehouse.with_name(f"{warehouse.stem}.marts")
 
 
-def pipeline_defs(landing: Path, warehouse: Path):
+def pipeline_defs(landing: Path, warehouse: Path, **overrides: Any):
     """The code location's definitions (assets, checks, jobs, schedule, sensors) built from
     ``pipeline_settings``."""
     from orchestration.definitions import build_definitions
 
-    return build_definitions(pipeline_settings(landing, warehouse))
+    return build_definitions(pipeline_settings(landing, warehouse, **overrides))

@@ -32,10 +32,13 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from voc.score import ScoreInputError, score_file
+    from voc.score import ScoreInputError, score_file, warehouse_model
 
     try:
-        return score_file(Path(args.input), args.text_col, Path(args.out) if args.out else None)
+        model = warehouse_model(Path(args.warehouse)) if args.warehouse else None
+        return score_file(
+            Path(args.input), args.text_col, Path(args.out) if args.out else None, model=model
+        )
     except ScoreInputError as exc:
         print(f"voc score: {exc}", file=sys.stderr)
         return 2
@@ -82,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--in", dest="input", required=True, help="CSV or JSON Lines file")
     score.add_argument("--text-col", required=True, help="column holding the text")
     score.add_argument("--out", default=None, help="output file (default: <in>.scored.<ext>)")
+    score.add_argument(
+        "--warehouse",
+        default=None,
+        metavar="PATH",
+        help="score with the sentiment model this warehouse promoted (default: the shipped one)",
+    )
     score.set_defaults(func=_cmd_score)
     return parser
 

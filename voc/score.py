@@ -9,6 +9,9 @@ encoding (Big5 input is written as UTF-8: the cleaned text is simplified Chinese
 input column and row kept and the analysis columns added (see
 ``text_analytics.pipeline.score_frame``; in JSON the lists and topics are native arrays).
 User errors raise ``ScoreInputError`` with a readable message.
+
+With a warehouse (``warehouse_model``), texts are scored by the sentiment model that warehouse
+trained on its own ratings and promoted (``text_analytics.adapt``), as its pipeline scores them.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 
 from ingestion.encoding import BIG5, detect_encoding
-from text_analytics.model import model_version
+from text_analytics.adapt import current_model
+from text_analytics.model import VersionedModel, model_version, scoring_with
 from text_analytics.pipeline import analyse_batch, score_frame
 
 Format = Literal["csv", "jsonl", "json"]
@@ -148,13 +153,44 @@ def _score_rows(rows: list[dict[str, Any]], text_col: str, processes: int) -> No
         )
 
 
+def warehouse_model(path: Path) -> VersionedModel | None:
+    """The model ``path``'s warehouse promoted, or None (it has none: the shipped model is
+    used, and a note says so). Opens the file read-only."""
+    if not path.is_file():
+        raise ScoreInputError(f"warehouse {path} does not exist or is not a file")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise ScoreInputError(f"cannot open warehouse {path}: {exc}") from exc
+    try:
+        model = current_model(con)
+    finally:
+        con.close()
+    if model is None:
+        print(
+            f"{path} has no promoted sentiment model: scoring with the shipped one",
+            file=sys.stderr,
+        )
+    return model
+
+
 def score_file(
-    in_path: Path, text_col: str, out_path: Path | None = None, processes: int = 1
+    in_path: Path,
+    text_col: str,
+    out_path: Path | None = None,
+    processes: int = 1,
+    model: VersionedModel | None = None,
 ) -> int:
     """Score every row of ``in_path`` and write ``out_path``; returns 0 (an exit status).
+    ``model``: score with it (a warehouse's, see ``warehouse_model``) instead of the shipped one.
 
     Raises ``ScoreInputError`` for unreadable input, a malformed file or a missing text column.
     """
+    with scoring_with(model):
+        return _score_file(in_path, text_col, out_path, processes)
+
+
+def _score_file(in_path: Path, text_col: str, out_path: Path | None, processes: int) -> int:
     in_path = Path(in_path)
     if not in_path.is_file():
         raise ScoreInputError(f"input file {in_path} does not exist or is not a file")

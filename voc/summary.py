@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from text_analytics.adapt import REGISTRY, model_in_use
 from voc_core.contracts import SOURCES
 from voc_core.settings import Settings
 
@@ -26,6 +27,21 @@ def _count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | Non
 
 def _fmt(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
+
+
+def _print_sentiment_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Which sentiment model scores this warehouse, and its attempts to learn its domain."""
+    print(f"\nSentiment model in use: {model_in_use(con).version}")
+    if not _table_exists(con, *REGISTRY.split(".")):
+        return
+    for version, status, base_acc, adapted_acc, rows in con.execute(
+        f"select version, status, base_accuracy, adapted_accuracy, training_rows "
+        f"from {REGISTRY} order by trained_at"
+    ).fetchall():
+        print(
+            f"  {status:<9}{version}: held-back accuracy {adapted_acc:.3f} "
+            f"(shipped model {base_acc:.3f}), trained on {rows:,} rated texts"
+        )
 
 
 def print_summary(settings: Settings) -> None:
@@ -53,6 +69,7 @@ def print_summary(settings: Settings) -> None:
             "select status, count(*) from raw._files group by 1 order by 2 desc"
         ).fetchall():
             print(f"  {status:<26}{n:>8,}")
+        _print_sentiment_models(con)
     print(
         "\nNext:\n"
         "  make dev        Dagster UI at http://127.0.0.1:3000 (asset graph, runs, metadata)\n"

@@ -60,6 +60,10 @@ class Settings:
     partitions_start_date: str = "2024-01-01"
     #: Where jieba keeps its dictionary cache.
     cache_dir: Path = Path(tempfile.gettempdir()) / "voc-warehouse"
+    #: Rated texts needed before the warehouse trains its own sentiment model.
+    adapt_min_rated: int = 2000
+    #: Held-back accuracy by which an adapted model must beat the one in use to replace it.
+    adapt_min_gain: float = 0.01
 
     def timezone_for(self, source: str) -> str:
         """Local time zone in which a source writes naive timestamps."""
@@ -100,6 +104,8 @@ class Settings:
             partitions_start_date=env.get("VOC_PARTITIONS_START_DATE")
             or defaults.partitions_start_date,
             cache_dir=path("VOC_CACHE_DIR", defaults.cache_dir),
+            adapt_min_rated=_positive_int(env, "VOC_ADAPT_MIN_RATED", defaults.adapt_min_rated),
+            adapt_min_gain=_positive_float(env, "VOC_ADAPT_MIN_GAIN", defaults.adapt_min_gain),
         )
 
 
@@ -123,6 +129,11 @@ def _positive(
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     number = _positive(env, name, int, "whole number")
     return default if number is None else int(number)
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    number = _positive(env, name, float, "number")
+    return default if number is None else float(number)
 
 
 def _freshness_overrides(env: Mapping[str, str]) -> dict[str, timedelta]:

@@ -1,5 +1,7 @@
-"""Text analytics in the pipeline (group ``text_analytics``): score new feedback only, or
-rescore the days of a partition range (a backfill)."""
+"""Text analytics in the pipeline (group ``text_analytics``): the warehouse's own sentiment
+model (trained from its ratings, promoted only when better), then scoring of new feedback, or
+of the days of a partition range (a backfill). A promoted model changes the model version, so
+the scoring step that follows rescores every item with it, unrated posts and tickets too."""
 
 from datetime import timedelta
 
@@ -8,6 +10,7 @@ import dagster as dg
 from orchestration.metadata import count_rows_if_exists, table_metadata
 from orchestration.resources import TextScoringResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
+from text_analytics.adapt import REGISTRY, AdaptationReport, adapt, model_in_use
 from text_analytics.scoring import (
     SCORES,
     TOPIC_SCORES,
@@ -17,6 +20,7 @@ from text_analytics.scoring import (
 
 SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_scores"])
 TOPIC_SCORES_KEY = dg.AssetKey(["text_analytics", "feedback_topic_scores"])
+SENTIMENT_MODEL_KEY = dg.AssetKey(["text_analytics", "sentiment_model"])
 UNIFIED_FEEDBACK_KEY = dg.AssetKey(["intermediate", "int_feedback_unioned"])
 TABLES = (SCORES, TOPIC_SCORES)
 
@@ -41,10 +45,55 @@ def rescore_window(context: dg.AssetExecutionContext, timezone: str) -> RescoreW
     return RescoreWindow(window.start.date(), last.date(), timezone)
 
 
+def _adaptation_metadata(report: AdaptationReport) -> dict[str, object]:
+    metadata: dict[str, object] = {
+        "decision": report.decision,
+        "reason": report.reason,
+        "model_before": report.current_version,
+        "rated_texts": report.rated_rows,
+    }
+    if report.candidate_version is not None:
+        metadata |= {
+            "candidate_version": report.candidate_version,
+            "heldout_rows": report.heldout_rows,
+            "training_rows_by_source": report.training_rows_by_source,
+            "base_accuracy": round(report.base_accuracy or 0.0, 4),
+            "incumbent_accuracy": round(report.incumbent_accuracy or 0.0, 4),
+            "adapted_accuracy": round(report.adapted_accuracy or 0.0, 4),
+        }
+    return metadata
+
+
+@dg.asset(
+    key=SENTIMENT_MODEL_KEY,
+    deps=[UNIFIED_FEEDBACK_KEY],
+    group_name="text_analytics",
+    kinds={"python", "duckdb"},
+    description=(
+        "The warehouse's own sentiment model: trained on its rated texts once enough have "
+        "arrived, promoted only when it predicts held-back ratings better than the model in "
+        "use. One row per attempt in text_analytics.models."
+    ),
+    metadata={"dagster/table_name": REGISTRY},
+)
+def sentiment_model(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    text_scoring: TextScoringResource,
+) -> dg.MaterializeResult:
+    """Train and judge a domain-adapted model when there are enough new rated texts."""
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
+        report = adapt(con, text_scoring.adaptation_policy())
+        in_use = model_in_use(con).version
+    context.log.info(f"sentiment model: {report.decision}: {report.reason}")
+    return dg.MaterializeResult(metadata={**_adaptation_metadata(report), "model_in_use": in_use})
+
+
 def build_text_scoring_assets(
     partitions_start_date: str, business_timezone: str
-) -> dg.AssetsDefinition:
-    """The scoring step, daily-partitioned by feedback day from ``partitions_start_date``."""
+) -> list[dg.AssetsDefinition]:
+    """The model step, then the scoring step, daily-partitioned by feedback day from
+    ``partitions_start_date``."""
 
     @dg.multi_asset(
         partitions_def=feedback_days(partitions_start_date, business_timezone),
@@ -52,7 +101,7 @@ def build_text_scoring_assets(
         specs=[
             dg.AssetSpec(
                 SCORES_KEY,
-                deps=[UNIFIED_FEEDBACK_KEY],
+                deps=[UNIFIED_FEEDBACK_KEY, SENTIMENT_MODEL_KEY],
                 group_name="text_analytics",
                 kinds={"python", "duckdb"},
                 description=(
@@ -63,7 +112,7 @@ def build_text_scoring_assets(
             ),
             dg.AssetSpec(
                 TOPIC_SCORES_KEY,
-                deps=[UNIFIED_FEEDBACK_KEY],
+                deps=[UNIFIED_FEEDBACK_KEY, SENTIMENT_MODEL_KEY],
                 group_name="text_analytics",
                 kinds={"python", "duckdb"},
                 description=(
@@ -78,7 +127,8 @@ def build_text_scoring_assets(
         warehouse: WarehouseResource,
         text_scoring: TextScoringResource,
     ):
-        """Scores only items not yet scored for the current model version and text."""
+        """Scores only items not yet scored for the model in use (the warehouse's promoted
+        model, else the shipped one) and their current text."""
         with retry_step_on_transient_failure(context), warehouse.connect() as con:
             before = {table: count_rows_if_exists(con, *table.split(".")) for table in TABLES}
             window = rescore_window(context, business_timezone)
@@ -86,6 +136,7 @@ def build_text_scoring_assets(
                 context.log.info(f"rescoring feedback of {window.first} to {window.last}")
             report = score_pending(
                 con,
+                model=model_in_use(con),
                 rescore=window,
                 processes=text_scoring.processes,
                 cache_dir=text_scoring.cache_dir,
@@ -111,4 +162,4 @@ def build_text_scoring_assets(
             metadata={"rows_written": report.topic_rows, **tables[TOPIC_SCORES]},
         )
 
-    return feedback_text_scores
+    return [sentiment_model, feedback_text_scores]

@@ -28,6 +28,9 @@ class RunOutcome:
     sources_in_marts: set[str] = field(default_factory=set)
     marts: set[str] = field(default_factory=set)
     published_marts: set[str] = field(default_factory=set)
+    #: Model versions of the stored scores, and the run's sentiment-model decision.
+    model_versions: set[str] = field(default_factory=set)
+    model_decision: str = ""
 
 
 def _tables(con, schema: str) -> set[str]:
@@ -58,9 +61,27 @@ def run_landing(landing: Path, warehouse: Path) -> RunOutcome:
                 counts[f"{schema}.{table}"] = con.execute(query).fetchone()[0]
         sources = con.execute("select distinct source from marts.fct_feedback").fetchall()
         marts = _tables(con, "marts")
+        versions = con.execute(
+            "select distinct model_version from text_analytics.feedback_scores"
+        ).fetchall()
     with duckdb.connect(str(serving_path(warehouse)), read_only=True) as con:
         published = _tables(con, "marts")
-    return RunOutcome(warehouse, True, failures, counts, {s for (s,) in sources}, marts, published)
+    [model_step] = [
+        e.materialization.metadata["decision"].value
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["text_analytics", "sentiment_model"])
+    ]
+    return RunOutcome(
+        warehouse,
+        True,
+        failures,
+        counts,
+        {s for (s,) in sources},
+        marts,
+        published,
+        {v for (v,) in versions},
+        str(model_step),
+    )
 
 
 def run_all(folders: Mapping[str, tuple[Path, Path]]) -> dict[str, RunOutcome]:

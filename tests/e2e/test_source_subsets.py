@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.subset_runs import RunOutcome, run_all
 from tests.landing_fixture import EXPECTED, EXPECTED_STAGED, write_landing
+from text_analytics import MODEL_VERSION
 from voc_core.contracts import FEEDBACK_SOURCE_NAMES, SOURCES
 
 SUBSETS: dict[str, tuple[str, ...]] = {
@@ -86,6 +87,10 @@ def test_any_subset_of_sources_runs_end_to_end(
     assert counts["text_analytics.feedback_scores"] == feedback
     assert outcome.sources_in_marts == {s for s in sources if s in FEEDBACK_SOURCE_NAMES}
     assert outcome.marts and outcome.published_marts == outcome.marts  # empty or not
+    # far fewer rated texts than VOC_ADAPT_MIN_RATED: the shipped model scores everything
+    assert outcome.model_decision == "skipped"
+    assert counts["text_analytics.models"] == 0
+    assert outcome.model_versions <= {MODEL_VERSION}
 
 
 def test_optional_columns_empty_for_the_first_10000_rows(outcomes: dict[str, RunOutcome]) -> None:
