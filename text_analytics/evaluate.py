@@ -3,7 +3,7 @@ the leave-one-corpus-out evaluation:
 
     python -m text_analytics.evaluate [--corpus DIR] [--json PATH] [--train-cap N] [--test-cap N]
 
-For each corpus with document labels, train on the other corpora (each weighted equally) and
+For each corpus with document labels, train on the other corpora (domain-balanced) and
 test on it: accuracy of this model, of a plain jieba + TF-IDF (1-2-grams) + logistic regression
 baseline fitted on the same split, and of SnowNLP (when installed), with their averages; the same
 on an OpenCC s2t conversion of a sample of each test corpus; and on the car forum posts, per
@@ -169,14 +169,30 @@ ASPECT_WORDS = {
 DEFAULT_CAP = 12_000
 #: What was looked at while choosing (written into the table).
 TUNING_RECORD = (
-    "Choices made looking only at the 'tune' half of each test set (train cap 10,000): the "
+    "Round 1 (train cap 10,000), looking only at the 'tune' half of each test set: the "
     "added general opinion words in polarity.txt (+0.4 points; 退货 removed afterwards: a "
     "topic word that broke the service cases), per-domain NB scaling "
     "(rejected, -0.6), L2 3e-5 and 1e-4 (rejected, both lower), a lower lexicon penalty (no "
     "change). Seen once before tuning started: the 'all' figure of the online_shopping fold "
-    "with the starting model. Not looked at while choosing: every 'report' half figure, "
-    "SnowNLP, the traditional-script figures. EMOJI_WEIGHT 2 -> 3 was set to keep the "
-    "hand-written emoji cases right, not on any corpus figure. Neutral band unchanged (0.25)."
+    "with the starting model. EMOJI_WEIGHT 2 -> 3 was set to keep the hand-written emoji "
+    "cases right, not on any corpus figure. Neutral band unchanged (0.25). "
+    "Round 2 (train and test cap 12,000, as committed), the mean of the three binary folds' "
+    "'tune' halves, starting at 0.7927: corpus weight by size ** 0.5 (0.7943, kept: "
+    "DOMAIN_WEIGHT_POWER) and size ** 1 (0.7931); rejected with 0.7879-0.7945: L2 3e-6, a "
+    "higher L2 for features seen in fewer training corpora (power 1 and 2), bigram L2 x3, "
+    "min_df 3, NB alpha 0.5 and 2, first or last clause weight 1.5, 让/令/使/我/人 as negation "
+    "fillers, character bigrams of tokens of 2+ or 3+ characters, mood punctuation features "
+    "(?, ellipsis, !!, ~), pre-contrast weight 0.2, negation scope 2 and 4. Also looked at: "
+    "40 wrong 'tune' texts each of douban_books and nlpcc14_products, their accuracy by "
+    "threshold and by text length, and their share of near-zero logits. The punctuation "
+    "idea came from label rates of texts with ?, ellipsis, !! or ~ counted over the whole "
+    "capped corpora (both halves); it was rejected. Set to fix the hand-written service "
+    "cases of the 4-corpus model, not on any corpus figure (tune mean 0.7939 with them, "
+    "0.7934 without): the negated-negative rewrite also covering the fillers after the "
+    "negator and intensifiers before a fused 不慢/不卡, and lexicon-word and degree-adverb "
+    "unigrams penalised 10x (train.LEXICON_WORD_L2_FACTOR, DEGREE_L2_FACTOR). Not looked at "
+    "while choosing: every 'report' half figure, SnowNLP, the traditional-script figures, "
+    "the car aspect figures."
 )
 #: Extra ``train.train_model`` arguments for the fold models (experiments).
 TRAIN_OPTIONS: dict[str, Any] = {}
@@ -241,6 +257,12 @@ def car_documents(aspects: pd.DataFrame) -> pd.DataFrame:
 
 def _strip_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
+
+
+#: Each training corpus weighs ``n_texts ** DOMAIN_WEIGHT_POWER`` in the fit: 0 would give every
+#: corpus the same weight (3,000 car posts then count as much as 36,000 shopping reviews, each
+#: post twelve times), 1 every text the same. 0.5 was chosen on the 'tune' halves (TUNING_RECORD).
+DOMAIN_WEIGHT_POWER = 0.5
 
 
 def domain_weights(corpus_of: Sequence[str], power: float = 0.0) -> np.ndarray:
@@ -473,11 +495,12 @@ def leave_one_corpus_out(
     table: dict[str, Any] = {
         "method": (
             "for each binary corpus: train on the other corpora (the car posts as documents "
-            "whose non-neutral aspects agree), each corpus weighted equally in the fit, texts "
-            "that also occur in the test corpus removed; test on the left-out corpus. The car "
-            "posts are evaluated per (post, aspect) by a model trained on the three binary "
-            "corpora. 'tune' is the half of each test set looked at while choosing features "
-            "and settings, 'report' the half never looked at while choosing."
+            "whose non-neutral aspects agree), each corpus weighted by the square root of its "
+            "size in the fit, texts that also occur in the test corpus removed; test on the "
+            "left-out corpus. The car posts are evaluated per (post, aspect) by a model "
+            "trained on the three binary corpora. 'tune' is the half of each test set looked "
+            "at while choosing features and settings, 'report' the half never looked at while "
+            "choosing."
         ),
         "tuning_record": TUNING_RECORD,
         "train_cap_per_corpus": train_cap,
@@ -500,7 +523,7 @@ def leave_one_corpus_out(
             tr_grams += [part.grams[i] for i in keep]
             tr_labels += part.labels[keep].tolist()
             tr_corpus += [part.name] * len(keep)
-        weight = domain_weights(tr_corpus)
+        weight = domain_weights(tr_corpus, DOMAIN_WEIGHT_POWER)
         log(f"fold {test_name}: training on {len(tr_labels)} texts")
         model = train_model(
             tr_prepared, tr_labels, sample_weight=weight, domains=tr_corpus, **TRAIN_OPTIONS

@@ -121,9 +121,12 @@ BREAKS = frozenset('，,。.！!？?；;：:…~～()（）【】「」『』<>�
 NEGATION_SCOPE = 3
 NEGATION_FACTOR = -0.6  # "不是很满意" is negative, but milder than "很不满意"
 NEGATED_NEGATIVE_FACTOR = -1.0  # "没有异味", "不麻烦", "没刁难" are plainly positive
-#: A negated negative ("不麻烦", "完全没有异味") records the negation's tokens (the negator and
-#: the intensifiers just before it) as this one feature instead of their own: the corpus gives
-#: 不/没/没有 a strong negative weight, which would otherwise cancel the flipped lexicon word.
+#: A negated negative ("不麻烦", "完全没有异味") records the negation's tokens (the negator, the
+#: intensifiers just before it and the fillers between it and the negative word: "没有任何质量
+#: 问题") as this one feature instead of their own: the corpora give 不/没/没有 and 没有 任何 a
+#: strong negative weight ("没有任何效果"), which would otherwise cancel the flipped lexicon
+#: word. The same for the intensifiers before a fused negated negative ("一点也不慢", "完全不卡";
+#: ``fused_negated_negatives``).
 #: Training keeps the feature out of the vocabulary (weight 0): the flipped lexicon word and the
 #: ``NOT_`` features carry the meaning, the negation itself adds nothing.
 NEGATED_NEGATIVE_FEATURE = "<NEGNEG>"
@@ -192,6 +195,23 @@ def lexicon() -> dict[str, float]:
     table = dict(weighted_words(POLARITY))
     table.update({e: v * EMOJI_WEIGHT for e, v in weighted_words(EMOJI).items()})
     return table
+
+
+@lru_cache(maxsize=1)
+def fused_negated_negatives() -> frozenset[str]:
+    """Positive lexicon words that are a negator fused with a negative one (不慢, 不卡, 不差,
+    没毛病): negation intensifiers right before them ("一点也不慢", "完全不卡") are part of the
+    negation, like the negator of a separate negated negative."""
+    table = lexicon()
+    return frozenset(
+        word
+        for word, value in table.items()
+        if value > 0
+        and any(
+            word.startswith(neg) and table.get(word[len(neg) :], 0.0) < 0
+            for neg in ("不", "没", "没有", "无", "毫无")
+        )
+    )
 
 
 # Token kinds; 0 (a plain word) is falsy so the hot loop can skip the role checks. ``extract``
@@ -342,13 +362,15 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
     prev_successors_not: dict[str, float] | None = None
     contrast_before = -1  # clauses with index < this come before the last contrast word
     # Negation head (intensifiers + negator) for the negated-negative rewrite: state before the
-    # head (``head_*``) and right after the negator (``head_end_*``); the same for the run of
-    # negation intensifiers that ends at clause position ``int_end`` (``int_*``).
-    head_sum = head_skip = head_end_sum = head_end_skip = 0.0
-    head_n = head_end_n = 0
+    # head (``head_*``) and before the negative word's own features (``pol_*``: the head and
+    # the fillers in between are rewritten); the same for the run of negation intensifiers that
+    # ends at clause position ``int_end`` (``int_*``).
+    head_sum = head_skip = pol_sum = pol_skip = 0.0
+    head_n = pol_n = 0
     int_sum = int_skip = 0.0
     int_n = 0
     int_end = -1
+    fused = fused_negated_negatives()
     negneg, fillers = NEGATED_NEGATIVE_FEATURE, NEGATION_FILLERS
     gap_ok = False  # only fillers since the negator (see NEGATION_FILLERS)
     comparative = False  # 比 came right after the negator
@@ -399,6 +421,9 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
             elif kind == 7 and int_end != len(cur):  # first of a run of negation intensifiers
                 int_sum, int_skip = csum, cskip
                 int_n = len(feats) if record else ccount
+            elif kind == 6:  # _POLARITY: state before its features (negated-negative rewrite)
+                pol_sum, pol_skip = csum, cskip
+                pol_n = len(feats) if record else ccount
 
         cur.append(tok)
         if topics:
@@ -446,13 +471,22 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
                         value *= negation_factor
                     elif gap_ok and value <= min_flip:
                         value *= negated_negative_factor
-                        # the negation's own features become the negated-negative feature
+                        # the negation's own features (and the fillers after it: "没有任何")
+                        # become the negated-negative feature
                         if record:
-                            for i in range(head_n, head_end_n):
+                            for i in range(head_n, pol_n):
                                 feats[i] = negneg
                         else:
-                            csum += head_sum - head_end_sum + (head_end_n - head_n) * w_negneg
-                            cskip += head_skip - head_end_skip
+                            csum += head_sum - pol_sum + (pol_n - head_n) * w_negneg
+                            cskip += head_skip - pol_skip
+                elif int_end == len(cur) - 1 and tok in fused:
+                    # "一点也不慢": the intensifiers belong to the negation inside 不慢
+                    if record:
+                        for i in range(int_n, pol_n):
+                            feats[i] = negneg
+                    else:
+                        csum += int_sum - pol_sum + (pol_n - int_n) * w_negneg
+                        cskip += int_skip - pol_skip
                 if value > 0:
                     pos += value
                 else:
@@ -460,8 +494,6 @@ def extract(tokens: list[str], table: TokenTable | None = None) -> Extracted:
                 degree, neg_left = 1.0, 0
             elif kind == 4:  # _NEGATOR
                 neg_left, gap_ok, comparative = negation_scope, tok not in no_flip, False
-                head_end_sum, head_end_skip = csum, cskip
-                head_end_n = len(feats) if record else ccount
             elif kind == 7:  # _NEG_INTENSIFIER
                 int_end = len(cur)
             else:  # _DEGREE

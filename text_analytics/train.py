@@ -4,8 +4,9 @@
 
 Reads the four corpora of ``shared/data/sentiment`` (default ``<project>/../shared/data/
 sentiment``): online shopping, Douban book reviews, NLPCC 2014 product reviews, and the car forum
-posts as documents whose non-neutral aspects agree. Each corpus gets the same total weight in
-the fit (domain-balanced: the large shopping corpus would otherwise set the priors of every word).
+posts as documents whose non-neutral aspects agree. Each corpus weighs the square root of its
+size in the fit (domain-balanced: the large shopping corpus would otherwise set the priors of every
+word, and with equal weights each of the few car posts would count twelve times).
 Fits an L2-regularised logistic regression on the features of ``text_analytics.features`` (jieba
 unigrams and bigrams with negation scope, plus hand-written lexicon evidence), with NB-SVM style
 scaling of the bag-of-words columns and polarity-free topic nouns all but held at zero (both
@@ -54,6 +55,13 @@ from text_analytics.pipeline import Prepared, prepare
 
 L2 = 1e-5  # per-sample penalty on bag-of-words weights
 LEX_L2_FACTOR = 0.1  # the lexicon weights are penalised ten times less: they carry unseen domains
+#: The bag-of-words weights of lexicon words (plain and ``NOT_``) and of degree adverbs are
+#: penalised this many times more: what a lexicon word says should go through the shared lexicon
+#: evidence, which carries to domains and to words the corpora lack, rather than through the
+#: word's own weight; a degree adverb's own weight is mostly the corpus's prior of what it
+#: modifies (贼 is "thief" in the books, 太 mostly 太差).
+LEXICON_WORD_L2_FACTOR = 10.0
+DEGREE_L2_FACTOR = 10.0
 MIN_DF = 2
 # No intercept: a text without any evidence scores exactly 0 (neutral). With one, the positive
 # lexicon evidence most reviews carry pushes the intercept negative and neutral texts with it.
@@ -230,6 +238,8 @@ def train_model(
     domains: Sequence[str] | None = None,
     domain_nb: bool = False,
     lex_l2_factor: float = LEX_L2_FACTOR,
+    lexicon_word_l2_factor: float = LEXICON_WORD_L2_FACTOR,
+    degree_l2_factor: float = DEGREE_L2_FACTOR,
 ) -> SentimentModel:
     """Fit a model on prepared texts with 0/1 labels (``sample_weight``: per text, mean 1)."""
     _, sparse, _ = _require_scipy()
@@ -240,6 +250,16 @@ def train_model(
     penalty[-2:] = lex_l2_factor
     for feat in topic_features(vocab):
         penalty[vocab[feat]] = TOPIC_L2_FACTOR
+    if lexicon_word_l2_factor != 1.0 or degree_l2_factor != 1.0:
+        from text_analytics.features import DEGREE, lexicon
+
+        words = lexicon()
+        for feat, i in vocab.items():
+            word = feat.removeprefix(NOT_PREFIX)
+            if word in words:
+                penalty[i] *= lexicon_word_l2_factor
+            elif word in DEGREE:
+                penalty[i] *= degree_l2_factor
     if domain_nb and domains is not None and len(set(domains)) > 1:
         scale = domain_nb_scale(x, y, domains)
     else:
@@ -428,19 +448,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             train_prepared.append(prepared[name][i])
             train_labels.append(int(df["label"].iat[i]))
             train_corpus.append(name)
-    from text_analytics.evaluate import domain_weights
+    from text_analytics.evaluate import DOMAIN_WEIGHT_POWER, domain_weights
 
-    weight = domain_weights(train_corpus)
+    weight = domain_weights(train_corpus, DOMAIN_WEIGHT_POWER)
     meta = {
         "corpora": {name: int((~df["holdout"]).sum()) for name, df in corpora.items()},
         "trained_on": "training split of each corpus (held-out split excluded), each corpus "
-        "weighted equally; car forum posts as documents whose non-neutral aspects agree",
+        "weighted by the square root of its size (evaluate.DOMAIN_WEIGHT_POWER); car forum "
+        "posts as documents whose non-neutral aspects agree",
         "n_train": len(train_labels),
         "l2": L2,
         "lex_l2_factor": LEX_L2_FACTOR,
         "min_df": MIN_DF,
         "nb_alpha": NB_ALPHA,
         "topic_l2_factor": TOPIC_L2_FACTOR,
+        "lexicon_word_l2_factor": LEXICON_WORD_L2_FACTOR,
+        "degree_l2_factor": DEGREE_L2_FACTOR,
+        "domain_weight_power": DOMAIN_WEIGHT_POWER,
     }
     model = train_model(train_prepared, train_labels, meta=meta, sample_weight=weight)
     log(

@@ -13,6 +13,7 @@ from text_analytics import evaluate
 from text_analytics.evaluate import (
     BINARY_CORPORA,
     CAR_CORPUS,
+    DOMAIN_WEIGHT_POWER,
     TfidfBaseline,
     deterministic_sample,
     domain_weights,
@@ -49,6 +50,15 @@ def test_domain_weights_give_each_corpus_the_same_total() -> None:
     w = domain_weights(corpus)
     assert w.mean() == pytest.approx(1.0)
     assert w[:90].sum() == pytest.approx(w[90:].sum())
+
+
+def test_domain_weights_by_a_power_of_the_corpus_size() -> None:
+    """The fits weigh each corpus by the square root of its size (DOMAIN_WEIGHT_POWER)."""
+    corpus = ["a"] * 90 + ["b"] * 10
+    w = domain_weights(corpus, DOMAIN_WEIGHT_POWER)
+    assert DOMAIN_WEIGHT_POWER == 0.5
+    assert w.mean() == pytest.approx(1.0)
+    assert w[:90].sum() == pytest.approx(3 * w[90:].sum())
 
 
 def test_tfidf_baseline_learns_a_toy_task() -> None:
