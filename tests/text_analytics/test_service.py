@@ -52,13 +52,24 @@ def test_negated_negative_rewrite_matches_between_paths() -> None:
     must agree with training."""
     model = get_model()
     assert NEGATED_NEGATIVE_FEATURE not in model.weights
-    for text in ["退换手续一点也不麻烦", "完全没有异味，也没有任何质量问题", "一点也不比别家差"]:
+    for text in [
+        "退换手续一点也不麻烦",
+        "完全没有异味，也没有任何质量问题",
+        "一点也不比别家差",
+        "系统一点也不慢，完全不卡",
+        "没发现什么毛病，也不差",
+    ]:
         slow = model.logits(prepare(text).extracted)
         fast = model.logits(prepare(text, model).extracted)
         assert fast[0] == pytest.approx(slow[0], abs=1e-9)
         assert fast[1] == pytest.approx(slow[1], abs=1e-9)
     feats = prepare("完全没有异味").extracted.feats
     assert feats.count(NEGATED_NEGATIVE_FEATURE) >= 2 and "没有" not in feats
+    # the fillers after the negator and the intensifiers before a fused 不慢 are the negation's
+    feats = prepare("没有任何质量问题").extracted.feats
+    assert not any("任何" in f for f in feats)
+    feats = prepare("一点也不慢").extracted.feats
+    assert "一点" not in feats and "不慢" in feats
 
 
 @pytest.mark.parametrize(
