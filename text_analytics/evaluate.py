@@ -318,7 +318,7 @@ class TfidfBaseline:
         return sparse.diags(1.0 / norms) @ x
 
     def fit(self, docs: Sequence[list[str]], y: Sequence[int], weight: np.ndarray) -> None:
-        from text_analytics.train import fit_logistic
+        from text_analytics.fitting import fit_logistic
 
         df: Counter[str] = Counter()
         for grams in docs:

@@ -21,23 +21,23 @@ below: for domains the corpora lack), and writes:
 The committed model is fitted on the training split only (one text in five of every corpus is
 held out by a salted hash), so the held-out split stays unseen for the corpus tests. The fit is
 deterministic (L-BFGS from zero weights; no sampling), so the same corpora and code give the same
-artefact. Needs scipy (dev dependency group) for the optimiser.
+artefact. The fit itself is ``text_analytics.fitting`` (scipy's L-BFGS), shared with the
+warehouse's own domain adaptation (``text_analytics.adapt``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from text_analytics._resources import EVALUATION_FILE, MODEL_FILE
 from text_analytics.evaluate import (
@@ -49,8 +49,16 @@ from text_analytics.evaluate import (
     snownlp_accuracy,
     three_class_accuracy,
 )
-from text_analytics.features import NEGATED_NEGATIVE_FEATURE, NOT_PREFIX
-from text_analytics.model import DEFAULT_NEUTRAL_BAND, SentimentModel, dense_values
+from text_analytics.features import NOT_PREFIX
+from text_analytics.fitting import (
+    MIN_DF,
+    build_matrix,
+    build_vocab,
+    fit_logistic,
+    nb_scale,
+    topic_features,
+)
+from text_analytics.model import DEFAULT_NEUTRAL_BAND, SentimentModel
 from text_analytics.pipeline import Prepared, prepare
 
 L2 = 1e-5  # per-sample penalty on bag-of-words weights
@@ -62,11 +70,9 @@ LEX_L2_FACTOR = 0.1  # the lexicon weights are penalised ten times less: they ca
 #: modifies (贼 is "thief" in the books, 太 mostly 太差).
 LEXICON_WORD_L2_FACTOR = 10.0
 DEGREE_L2_FACTOR = 10.0
-MIN_DF = 2
 # No intercept: a text without any evidence scores exactly 0 (neutral). With one, the positive
 # lexicon evidence most reviews carry pushes the intercept negative and neutral texts with it.
 FIT_INTERCEPT = False
-MAX_ITER = 400
 MIN_ABS_WEIGHT = 0.005  # smaller weights are dropped from the artefact
 #: NB-SVM style scaling (Wang & Manning 2012): each bag-of-words column is multiplied by the
 #: absolute log-count ratio of its presence in positive vs negative training texts (smoothing
@@ -84,112 +90,8 @@ TRADITIONAL_SAMPLE = 3000
 SNOWNLP_SAMPLE = 2000
 
 
-def _require_scipy() -> Any:
-    try:
-        from scipy import optimize, sparse, special
-    except ImportError as exc:  # pragma: no cover - dev group always has it
-        raise SystemExit(
-            "training needs scipy (dev dependency group): `uv sync --group dev`"
-        ) from exc
-    return optimize, sparse, special
-
-
 def prepare_all(texts: Sequence[str]) -> list[Prepared]:
     return [prepare(t) for t in texts]
-
-
-def build_vocab(prepared: Sequence[Prepared], min_df: int = MIN_DF) -> dict[str, int]:
-    """Features present in at least ``min_df`` documents, indexed in sorted order."""
-    df: Counter[str] = Counter()
-    for p in prepared:
-        df.update(set(p.extracted.feats))
-    df.pop(NEGATED_NEGATIVE_FEATURE, None)  # fixed at 0 (see features.NEGATED_NEGATIVE_FEATURE)
-    return {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= min_df))}
-
-
-def build_matrix(prepared: Sequence[Prepared], vocab: dict[str, int]) -> Any:
-    """CSR matrix: bag-of-words columns as scored by ``SentimentModel.logits``, then the two
-    lexicon columns."""
-    _, sparse, _ = _require_scipy()
-    n_vocab = len(vocab)
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for r, p in enumerate(prepared):
-        ex = p.extracted
-        if ex.feats:
-            acc: dict[int, float] = {}
-            cw = ex.clause_weight
-            for feat, clause in zip(ex.feats, ex.feat_clause, strict=True):
-                idx = vocab.get(feat)
-                if idx is not None:
-                    acc[idx] = acc.get(idx, 0.0) + cw[clause]
-            norm = 1.0 / math.sqrt(ex.n_feats) if ex.n_feats else 0.0
-            for idx, value in acc.items():
-                rows.append(r)
-                cols.append(idx)
-                vals.append(value * norm)
-        pos = sum(a * b for a, b in zip(ex.clause_pos, ex.clause_weight, strict=True))
-        neg = sum(a * b for a, b in zip(ex.clause_neg, ex.clause_weight, strict=True))
-        lp, ln = dense_values(pos, neg)
-        rows += [r, r]
-        cols += [n_vocab, n_vocab + 1]
-        vals += [lp, ln]
-    return sparse.csr_matrix(
-        (np.array(vals), (np.array(rows), np.array(cols))),
-        shape=(len(prepared), n_vocab + 2),
-    )
-
-
-def fit_logistic(
-    x: Any,
-    y: np.ndarray,
-    l2: float,
-    penalty: np.ndarray,
-    sample_weight: np.ndarray | None = None,
-    fit_intercept: bool = FIT_INTERCEPT,
-) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by L-BFGS; returns (weights, bias). The loss is the
-    ``sample_weight``-weighted mean (weights of mean 1 keep ``l2`` comparable)."""
-    optimize, _, special = _require_scipy()
-    n, d = x.shape
-    xt = x.T.tocsr()
-    sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-
-    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = params[:-1], params[-1]
-        z = x @ w + b
-        loss = np.dot(sw, np.logaddexp(0.0, z) - y * z) / n + 0.5 * l2 * np.sum(penalty * w * w)
-        residual = sw * (special.expit(z) - y) / n
-        grad = np.empty_like(params)
-        grad[:-1] = xt @ residual + l2 * penalty * w
-        grad[-1] = residual.sum() if fit_intercept else 0.0
-        return loss, grad
-
-    result = optimize.minimize(
-        objective,
-        np.zeros(d + 1),
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": MAX_ITER, "gtol": 1e-7},
-    )
-    return result.x[:-1], float(result.x[-1])
-
-
-def nb_scale(
-    x: Any, y: np.ndarray, alpha: float = NB_ALPHA, sample_weight: np.ndarray | None = None
-) -> np.ndarray:
-    """Per-column scale: ``|log((p/|p|) / (q/|q|))|`` over the bag-of-words columns, from
-    document frequencies in positive (p) and negative (q) texts plus ``alpha``; 1 for the two
-    lexicon columns."""
-    presence = x[:, :-2].copy()
-    presence.data[:] = 1.0
-    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    p = np.asarray(presence.T @ (sw * (y == 1))).ravel() + alpha
-    q = np.asarray(presence.T @ (sw * (y == 0))).ravel() + alpha
-    scale = np.ones(x.shape[1])
-    scale[:-2] = np.abs(np.log((p / p.sum()) / (q / q.sum())))
-    return scale
 
 
 def domain_nb_scale(
@@ -220,14 +122,6 @@ def nb_ratio(x: Any, y: np.ndarray, alpha: float) -> np.ndarray:
     return (p / p.sum()) / (q / q.sum())
 
 
-def topic_features(vocab: dict[str, int]) -> list[str]:
-    """Vocabulary entries that are a polarity-free topic noun, plain or ``NOT_`` prefixed."""
-    from text_analytics.topics import neutral_topic_words
-
-    nouns = neutral_topic_words()
-    return [f for f in vocab if f.removeprefix(NOT_PREFIX) in nouns]
-
-
 def train_model(
     prepared: Sequence[Prepared],
     labels: Sequence[int],
@@ -242,7 +136,6 @@ def train_model(
     degree_l2_factor: float = DEGREE_L2_FACTOR,
 ) -> SentimentModel:
     """Fit a model on prepared texts with 0/1 labels (``sample_weight``: per text, mean 1)."""
-    _, sparse, _ = _require_scipy()
     vocab = build_vocab(prepared)
     x = build_matrix(prepared, vocab)
     y = np.asarray(labels, dtype=float)
@@ -263,8 +156,10 @@ def train_model(
     if domain_nb and domains is not None and len(set(domains)) > 1:
         scale = domain_nb_scale(x, y, domains)
     else:
-        scale = nb_scale(x, y, sample_weight=sample_weight)
-    w, b = fit_logistic(x @ sparse.diags(scale), y, l2, penalty, sample_weight)
+        scale = nb_scale(x, y, alpha=NB_ALPHA, sample_weight=sample_weight)
+    w, b = fit_logistic(
+        x @ sparse.diags(scale), y, l2, penalty, sample_weight, fit_intercept=FIT_INTERCEPT
+    )
     w = w * scale
     names = sorted(vocab, key=vocab.__getitem__)
     weights = {name: float(w[i]) for i, name in enumerate(names) if abs(w[i]) >= MIN_ABS_WEIGHT}
