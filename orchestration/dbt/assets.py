@@ -108,13 +108,19 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
 
         events: list[Any] = []
         failure: Exception | None = None
+        invocation = dbt.cli(["build", "--vars", vars_json, *full_refresh], context=context)
         try:
-            for event in dbt.cli(
-                ["build", "--vars", vars_json, *full_refresh], context=context
-            ).stream():
+            for event in invocation.stream():
                 events.append(event)
         except Exception as exc:  # dbt failed: still report what it did build, then fail
             failure = exc
+            # Said first: reading the tables' metadata below can fail too and hide it.
+            context.log.error(f"dbt build failed: {exc!r}")
+            # An error raised while reading dbt's events leaves dbt running and holding the
+            # warehouse's lock; stop it before the metadata below opens the file.
+            if invocation.process.poll() is None:
+                invocation.process.terminate()
+                invocation.process.wait()
         yield from _with_table_metadata(context, warehouse, events, relations, before)
         if failure is not None:
             # A lock taken by another process between our check and dbt's start is transient.
