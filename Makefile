@@ -61,6 +61,9 @@ bench: install  ## benchmarks: end to end at 100k and 1M items, +1% refresh, tex
 	$(BIN)/python -m bench.e2e_bench --scale 100k --scale 1M --json bench/results/e2e_100k_1M.json || failed="$$failed e2e"; \
 	$(BIN)/python -m bench.text_bench 100000 | tee bench/results/text_bench.json || failed="$$failed text"; \
 	$(BIN)/python -m bench.fake_review_bench --json bench/results/fake_review.json || failed="$$failed fake_review"; \
+	if [ -f ../shared/data/fake_reviews/yelp_behaviour_dev.csv ]; then \
+	$(BIN)/python -m bench.fake_review_eval || failed="$$failed fake_review_yelp"; \
+	else echo "bench.fake_review_eval skipped: ../shared/data/fake_reviews is not beside the project"; fi; \
 	$(BIN)/python -m bench.report || failed="$$failed report"; \
 	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed"; exit 1; fi
 

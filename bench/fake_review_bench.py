@@ -53,7 +53,8 @@ select
     t.pattern,
     t.campaign_id,
     coalesce(m.is_suspected_fake, false) as suspected,
-    m.feedback_id is not null as any_rule,
+    coalesce(m.rule_count, 0) > 0 as any_rule,
+    coalesce(m.risk_level = 'elevated', false) as elevated,
     coalesce(m.rules, []) as rules
 from intermediate.int_feedback_unioned as f
 left join fake_truth as t
@@ -94,6 +95,9 @@ def run(warehouse: Path, truth_dir: Path) -> dict[str, Any]:
             "select source, pattern, suspected, any_rule, rules from bench_reviews"
         ).fetchall()
         planted_total = con.execute("select count(*) from fake_truth").fetchone()[0]
+        elevated, elevated_fakes = con.execute(
+            "select count(*), count(pattern) from bench_reviews where elevated"
+        ).fetchone()
 
     fakes = sum(1 for r in rows if r[1] is not None)
     genuine = len(rows) - fakes
@@ -133,6 +137,9 @@ def run(warehouse: Path, truth_dir: Path) -> dict[str, Any]:
     report["any_rule"] = _scores(
         len(any_rule), sum(1 for r in any_rule if r[1] is not None), fakes, genuine
     )
+    # The behaviour model's moderation queue (risk_level 'elevated'): not a verdict, no
+    # target; the share of genuine reviews it holds is what a moderator would read through.
+    report["elevated"] = _scores(elevated, elevated_fakes, fakes, genuine)
     patterns: dict[str, dict[str, Any]] = {}
     for _, pattern, is_suspected, _, _ in rows:
         if pattern is None:
@@ -199,9 +206,13 @@ def format_report(report: dict[str, Any]) -> str:
             f"{pct(r['recall']):>10}  {', '.join(r['target_patterns'])} ({r['target_fakes']})"
         )
     lines.append("")
-    for name in ("overall", "any_rule"):
+    labels = {
+        "overall": "suspected (score)",
+        "any_rule": "any rule hit",
+        "elevated": "elevated (behaviour)",
+    }
+    for name, label in labels.items():
         r = report[name]
-        label = "suspected (score)" if name == "overall" else "any rule hit"
         lines.append(
             f"{label:<22}{r['flagged']:>8}{r['true_positives']:>7}{pct(r['precision']):>8}"
             f"{pct(r['recall']):>10}  genuine flagged: {r['genuine_flagged']} "

@@ -206,11 +206,13 @@ def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
         ),
         (
             "mart_review_authenticity",
-            "select feedback_id, suspicion_score, rule_count from marts.mart_review_authenticity",
+            "select feedback_id, suspicion_score, rule_count, behaviour_probability "
+            "from marts.mart_review_authenticity",
             [
                 _unique("feedback_id"),
                 _between("suspicion_score", 0, 1, "score"),
-                _between("rule_count", 1, len(rule_codes(load_manifest())), "rules hit"),
+                _between("rule_count", 0, len(rule_codes(load_manifest())), "rules hit"),
+                _between("behaviour_probability", 0, 1, "probability"),
             ],
         ),
     ]

@@ -21,6 +21,7 @@ from quality.expectations.authenticity import (
     rule_descriptions,
 )
 from tests.conftest import run_dbt
+from tests.quality.review_inputs import add_reviews, create_review_inputs
 from text_analytics.signature import simhash
 
 OLD = timedelta(days=700)  # an account's age unless a case says otherwise
@@ -191,6 +192,12 @@ case(
     "velocity_lookalikes",
     [Review(f"vex-{i}", T0 + timedelta(minutes=45 * i), 5, author="vex-a") for i in range(5)],
 )
+# Look-alike: a date-only export (every review at midnight in Shanghai) of an active
+# reviewer's five reviews of one day, about five listings.
+case(
+    "velocity_date_only",
+    [Review(f"ved-{i}", datetime(2026, 3, 1, 16, 0), 4, author="ved-a") for i in range(5)],
+)
 
 # NEW_ACCOUNT_EXTREME: a 10-hour-old account leaves 5 stars.
 case("new_account", [Review("na-1", T0, 5, age=timedelta(hours=10))])
@@ -307,45 +314,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fake_rules")
     path = root / "rules.duckdb"
     feedback, scores = _rows([r for reviews in CASES.values() for r in reviews])
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema intermediate")
-        con.execute("create schema text_analytics")
-        con.execute(
-            """
-            create table intermediate.int_feedback_unioned (
-                feedback_id varchar, source varchar, source_record_id varchar,
-                platform varchar, customer_id varchar, author_id varchar,
-                author_registered_at timestamp, store_id varchar, sku varchar,
-                created_at timestamp, rating_5 integer
-            )
-            """
-        )
-        con.execute(
-            """
-            create table text_analytics.feedback_scores (
-                feedback_id varchar, text_clean varchar, sentiment_score double,
-                simhash bigint
-            )
-            """
-        )
-        con.executemany(
-            f"insert into intermediate.int_feedback_unioned values ({', '.join('?' * 11)})",
-            feedback,
-        )
-        con.executemany("insert into text_analytics.feedback_scores values (?, ?, ?, ?)", scores)
-        # When each row was loaded and scored: the incremental rule inputs need them.
-        con.execute(
-            "alter table intermediate.int_feedback_unioned "
-            "add column _loaded_at timestamp default timestamp '2026-06-01'"
-        )
-        con.execute(
-            "alter table text_analytics.feedback_scores "
-            "add column scored_at timestamp default timestamp '2026-06-01'"
-        )
+    create_review_inputs(path)
+    add_reviews(path, feedback, scores)
     run_dbt(
         "build",
         "--select",
         "path:models/intermediate/authenticity",
+        "fake_review_behaviour_model",
         "mart_review_authenticity",
         target_path=root / "target",
         duckdb_path=path,
@@ -394,6 +369,7 @@ def test_burst(built: Path) -> None:
 def test_velocity(built: Path) -> None:
     assert _flagged(built, "VELOCITY", "velocity") == {f"ve-{i}" for i in range(5)}
     assert _flagged(built, "VELOCITY", "velocity_lookalikes") == set()
+    assert _flagged(built, "VELOCITY", "velocity_date_only") == set()
     assert _evidence(built, "VELOCITY", "ve-4")["reviews_in_window"] == 5
 
 
@@ -420,20 +396,44 @@ def test_suspicion_score_combines_rules(built: Path) -> None:
         rows = {
             r[0]: r[1:]
             for r in con.execute(
-                "select feedback_id, rules, suspicion_score, is_suspected_fake, evidence "
+                "select feedback_id, rules, rule_score, is_suspected_fake, evidence, "
+                "behaviour_probability, suspicion_score, risk_level "
                 "from marts.mart_review_authenticity"
             ).fetchall()
         }
-    rules, score, suspected, evidence = rows["sc-both"]
+        reviews = con.execute("select count(*) from intermediate.int_fake_review_base").fetchone()
+    rules, rule_score, suspected, evidence, _, _, level = rows["sc-both"]
     assert rules == ["NEW_ACCOUNT_EXTREME", "RATING_TEXT_MISMATCH"]
-    assert score == pytest.approx(1 - (1 - 0.6) * (1 - 0.3))
-    assert suspected
-    assert set(json.loads(evidence)) == set(rules)
-    # A mismatch alone is reported but not suspected; one strong rule is.
-    assert rows["mm-5"][1:3] == (0.3, False)
+    assert rule_score == pytest.approx(1 - (1 - 0.6) * (1 - 0.3))
+    assert suspected and level == "suspected"
+    assert set(json.loads(evidence)["rules"]) == set(rules)
+    # One strong rule is suspected.
     assert rows["ve-0"][1:3] == (0.9, True)
-    # Reviews no rule flags are not in the mart.
-    assert "mmx-mild" not in rows and "nax-mid" not in rows
+    # Every review is scored, flagged or not: behaviour and rules combine as a noisy OR.
+    assert len(rows) == reviews[0]
+    for feedback_id, (_, rule, _, _, behaviour, score, _) in rows.items():
+        expected = 1 - (1 - rule) * (1 - (behaviour or 0))
+        assert score == pytest.approx(expected, abs=2e-4), feedback_id
+    assert rows["mmx-mild"][0] == [] and rows["mmx-mild"][1:3] == (0, False)
+    # App reviews get the rules only.
+    assert rows["mm-app"][4] is None
+    assert json.loads(rows["mm-app"][3])["behaviour"] is None
+
+
+def test_behaviour_never_convicts_alone(built: Path) -> None:
+    """A review no rule flags is never suspected, whatever its behaviour; a rule too weak to
+    flag alone is flagged only when behaviour lifts it over the bar."""
+    with duckdb.connect(str(built), read_only=True) as con:
+        wrong = con.execute(
+            "select count(*) from marts.mart_review_authenticity "
+            "where is_suspected_fake and (rule_count = 0 or suspicion_score < 0.5)"
+        ).fetchone()[0]
+        mismatch_only = con.execute(
+            "select is_suspected_fake, suspicion_score >= 0.5 from marts.mart_review_authenticity "
+            "where rules = ['RATING_TEXT_MISMATCH']"
+        ).fetchall()
+    assert wrong == 0
+    assert mismatch_only and all(suspected == over for suspected, over in mismatch_only)
 
 
 def test_rules_are_described_by_the_dbt_manifest() -> None:

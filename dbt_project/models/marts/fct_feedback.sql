@@ -49,8 +49,10 @@ changed as (
     where
         previous.is_suspected_fake != coalesce(authenticity.is_suspected_fake, false)
         or previous.fake_reasons is distinct from (
-            case when authenticity.is_suspected_fake then authenticity.rules end
+            case when authenticity.is_suspected_fake then authenticity.reasons end
         )
+        -- A reviewer's or listing's later reviews move the behaviour score.
+        or previous.suspicion_score is distinct from authenticity.suspicion_score
 ),
 {% endif %}
 
@@ -79,9 +81,10 @@ joined as (
         scores.keywords,
         scores.simhash,
         scores.model_version,
+        authenticity.suspicion_score,
         coalesce(authenticity.is_suspected_fake, false) as is_suspected_fake,
         case
-            when authenticity.is_suspected_fake then authenticity.rules
+            when authenticity.is_suspected_fake then authenticity.reasons
         end as fake_reasons,
         feedback._loaded_at,
         scores.scored_at,

@@ -2,6 +2,10 @@
     VELOCITY: one account posting many reviews within a short time. A buyer reviews an order
     or two at a time; an account working through a list of paid reviews posts one every few
     minutes. Every review inside a busy window is flagged.
+
+    Reviews stamped exactly at midnight (business time) are left out: that is an export
+    giving dates without a time of day, where an active reviewer's five reviews of one day
+    all share one timestamp (seen on real Yelp exports: 49 reviews flagged, none fake).
 #}
 
 with
@@ -12,7 +16,11 @@ reviews as (
         author_id,
         created_at
     from {{ ref('int_fake_review_base') }}
-    where author_id is not null
+    where
+        author_id is not null
+        and cast(
+            timezone('{{ var("business_timezone") }}', timezone('UTC', created_at)) as time
+        ) != time '00:00:00'
 ),
 
 windows as (
