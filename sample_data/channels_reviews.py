@@ -16,6 +16,7 @@ from sample_data.factory_base import DAILY_PER_20K, TOPIC_MIX, FactoryBase
 from sample_data.fakes import PROVINCES, REVIEWER_PREFIX, FakeReview
 from sample_data.items import FeedbackTruth, Item, poisson, weighted
 from sample_data.phrases import NEGATIVE, NEUTRAL
+from sample_data.spikes import SpikePlan
 from sample_data.styles import APP_REPLIES, ECOMMERCE_DEFAULT_TEXTS
 from sample_data.texts import Aspect, Composed, overall_polarity
 
@@ -52,6 +53,9 @@ CITY_PROVINCE = {
 
 class ReviewChannels(FactoryBase):
     """``app_review`` and ``ecommerce_review`` rows."""
+
+    #: Planted negative spikes (``spikes.py``), set by ``run.py``; none when unset.
+    spikes: SpikePlan | None = None
 
     # -- app reviews -------------------------------------------------------------------
 
@@ -114,6 +118,8 @@ class ReviewChannels(FactoryBase):
             elif platform == "xiaomi" and rng.random() < 0.3:
                 iso = "naive"
             items.append(Item("app_review", when, values, truth, planted, iso_mode=iso))
+        if self.spikes is not None:
+            items.extend(self.spikes.app_reviews(self, day))
         return items
 
     # -- marketplace reviews -----------------------------------------------------------
@@ -205,6 +211,8 @@ class ReviewChannels(FactoryBase):
             )
         for fake in self.w.fakes.get(day, []):
             items.append(self._fake_item(fake, sentiment_tag))
+        if self.spikes is not None:
+            items.extend(self.spikes.ecommerce_reviews(self, day, sentiment_tag))
         return items
 
     def _ecommerce_optional(

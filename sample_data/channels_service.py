@@ -296,9 +296,10 @@ class ServiceChannels(FactoryBase):
             else:
                 kind = weighted(rng, (("nps", 0.45), ("csat", 0.40), ("ces", 0.15)))
             store_id = store.store_id if store else None
-            aspects = self._aspects(
-                "survey", TOUCHPOINT_MIX[touchpoint], day, store_id, self._mood(customer, day)
-            )
+            mood = self._mood(customer, day)
+            if entry[0] == "callback":
+                mood += entry[2]  # how well the callback went (``followups.py``)
+            aspects = self._aspects("survey", TOUCHPOINT_MIX[touchpoint], day, store_id, mood)
             overall = overall_polarity(aspects)
             score: int | None = survey_score(rng, kind, overall)
             answered = rng.random() >= 0.03

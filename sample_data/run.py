@@ -3,7 +3,7 @@
 Every random choice comes from a ``random.Random`` seeded with the run's seed and a purpose
 (``"{seed}:orders"``, ``"{seed}:defects"``, ...), and everything is iterated in a fixed
 order, so the same arguments give byte-identical files. Files are streamed: the day loop
-holds one day of items at a time.
+holds one day of items at a time (and the follow-ups planned for later days).
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from sample_data.entities import (
 )
 from sample_data.factory_base import DAILY_PER_20K, P_REVIEW_AFTER_ORDER
 from sample_data.fakes import FakeReviewPlanner
+from sample_data.followups import FollowUps
 from sample_data.items import Item, World
 from sample_data.layout import MISSING_COLUMN_STORE, Layout
 from sample_data.messiness import DefectPlanter, Scripts, TextNoise
 from sample_data.rows import RowWriter
 from sample_data.sources import DayFactory
+from sample_data.spikes import SpikePlan
 from sample_data.texts import TextComposer
 from sample_data.truth import TruthRecorder
 from sample_data.writers import (
@@ -95,6 +97,14 @@ class _Run:
             Random(f"{seed}:render"),
             self.truth,
         )
+        # Follow-up rows (``followups.py``) render from their own stream, so the regular rows
+        # are rendered as in a run without them. They are all protected (clean): the planter
+        # never draws.
+        self.followup_rows = RowWriter(
+            DefectPlanter(Random(f"{seed}:followup_defects"), 0.0),
+            Random(f"{seed}:followup_render"),
+            self.truth,
+        )
         # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
         self.survey_drift = self._week_boundary(0.55)
         self.ecommerce_drift = self._week_boundary(0.70)
@@ -143,11 +153,14 @@ class _Run:
             scale,
         )
 
-    def assign_ids(self, source: str, items: list[Item], factory: DayFactory) -> None:
-        """Keys in time order: sequential per source (tickets: per day, dated)."""
+    def assign_ids(
+        self, source: str, items: list[Item], factory: DayFactory, first_ticket: int = 1
+    ) -> None:
+        """Keys in time order: sequential per source (tickets: per day, dated, numbered from
+        ``first_ticket``, so a day's second batch follows its first)."""
         key = SOURCES[source].key
         if source == "support_ticket":
-            for n, item in enumerate(items, start=1):
+            for n, item in enumerate(items, start=first_ticket):
                 item.values[key] = f"TK{item.when:%Y%m%d}{n:04d}"
             return
         if source not in ID_FORMATS:
@@ -165,6 +178,11 @@ class _Run:
     def run(self) -> GenerationSummary:
         world = self.build_world()
         factory = DayFactory(world, Random(f"{self.seed}:days"))
+        factory.spikes = SpikePlan(
+            self.seed, self.window.days, world.customer_scale, factory.versions
+        )
+        self.truth.write_spikes(factory.spikes.truth_rows(self.window.start))
+        followups = FollowUps(self.seed, factory, world.actions)
         manual = (
             next(i for i, s in enumerate(world.stores) if s.store_id == MISSING_COLUMN_STORE),
             3 + round(20 * world.customer_scale),
@@ -190,6 +208,7 @@ class _Run:
                 self.assign_ids(source, items, factory)
                 for item in items:
                     self._write(item, day)
+            self._follow_up(day, followups, factory, dict(per_source))
         self.layout.close()
         self._write_crm(world)
         self._write_actions()
@@ -197,7 +216,34 @@ class _Run:
         duplicate = write_duplicate(self.layout)
         return self._finish(correction, duplicate)
 
-    def _write(self, item: Item, day: int) -> None:
+    def _follow_up(
+        self, day: int, followups: FollowUps, factory: DayFactory, regular: dict[str, list[Item]]
+    ) -> None:
+        """After a day's regular rows: the surveys sent after earlier callbacks, then the
+        callbacks due today (of today's unhappy items and of earlier ones)."""
+        surveys = followups.surveys(day, campaign=day >= self.survey_drift)
+        surveys.sort(key=lambda it: it.when)
+        self.assign_ids("survey", surveys, factory)
+        for item in surveys:
+            self._write(item, day, self.followup_rows)
+        followups.plan(
+            day,
+            (
+                *regular["survey"],
+                *surveys,
+                *regular["app_review"],
+                *regular["ecommerce_review"],
+                *regular["social"],
+                *regular["store_card"],
+            ),
+        )
+        calls = followups.tickets(day)
+        calls.sort(key=lambda it: it.when)
+        self.assign_ids("support_ticket", calls, factory, len(regular["support_ticket"]) + 1)
+        for item in calls:
+            self._write(item, day, self.followup_rows)
+
+    def _write(self, item: Item, day: int, rows: RowWriter | None = None) -> None:
         file_reason = None
         if item.source == "support_ticket":
             self.correction.stage(item)
@@ -205,7 +251,7 @@ class _Run:
             item.values["date"] = item.values["visit_date"]
             file_reason = Reason.MISSING_REQUIRED_COLUMN
         sink = self.layout.sink(item.source, item.stream, self.window.day(day))
-        self.rows.write(item, sink, day, file_reason)
+        (rows or self.rows).write(item, sink, day, file_reason)
 
     def _write_crm(self, world: World) -> None:
         """A full snapshot at the start, then monthly deltas of new and changed customers."""
@@ -284,7 +330,9 @@ class _Run:
                     "from_date": self.window.day(self.ecommerce_drift).isoformat(),
                 },
             ],
-            "unknown_enum_values": dict(sorted(self.rows.unknown_values.items())),
+            "unknown_enum_values": dict(
+                sorted((self.rows.unknown_values + self.followup_rows.unknown_values).items())
+            ),
             "crm_snapshots": [f.rel_path for f in files if f.source == "crm_customer"],
         }
 

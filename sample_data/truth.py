@@ -8,6 +8,7 @@ Files (all UTF-8 CSV with a header, or JSON):
 * ``pii.csv`` - personal data (and look-alikes that are not personal) planted in texts;
 * ``fake_reviews.csv`` - every fake review with its campaign and pattern;
 * ``actions.csv`` - improvement actions with planned and realised negative shares;
+* ``alert_spikes.csv`` - the negative spikes planted for the alerts mart (``spikes.py``);
 * ``files.csv`` - every landing file: kind, encoding, rows, delivery time, columns;
 * ``deliveries.json`` - the duplicate file, the rejected file, the correction, schema drift;
 * ``summary.json`` - the ``GenerationSummary``.
@@ -285,6 +286,15 @@ class TruthRecorder:
                         "|".join(f.columns),
                     )
                 )
+
+    def write_spikes(self, rows: list[tuple[str, ...]]) -> None:
+        """``alert_spikes.csv``: one row per planted spike (``spikes.GT_COLUMNS``)."""
+        from sample_data.spikes import GT_COLUMNS
+
+        with open(self.dir / "alert_spikes.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(GT_COLUMNS)
+            writer.writerows(rows)
 
     def write_json(self, name: str, payload: dict) -> None:
         with open(self.dir / name, "w", encoding="utf-8") as handle:
