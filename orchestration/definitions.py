@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.alerts.assets import alert_delivery
 from orchestration.dbt.assets import dbt_mart_assets, dbt_transform_assets
 from orchestration.dbt.project import dbt_cli
+from orchestration.exports.assets import followup_queue_export
 from orchestration.jobs import refresh_job
 from orchestration.quality.checks import quality_checks
 from orchestration.raw.assets import raw_assets
@@ -32,6 +34,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *build_text_scoring_assets(settings.partitions_start_date, settings.business_timezone),
             dbt_mart_assets,
             serving_marts,
+            alert_delivery,
+            followup_queue_export,
         ],
         asset_checks=[*quality_checks, *freshness_checks],
         jobs=[refresh_job],

@@ -9,6 +9,7 @@ schedule's or backfill's run config, or with ``voc run --full-refresh`` / ``--re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,6 +84,28 @@ class TextScoringResource(dg.ConfigurableResource):
         return AdaptationPolicy(min_rated=self.adapt_min_rated, min_gain=self.adapt_min_gain)
 
 
+class AlertWebhookResource(dg.ConfigurableResource):
+    """Where new alerts are posted (``serving.alert_delivery``): the chat group's incoming
+    webhook (empty: alerts are only asset-check warnings) and its platform's message format.
+    ``enqueue_days``: only alerts of the last that many days the data covers are posted, so a
+    first run on a long history does not flood the chat; ``max_per_run``: the platforms allow
+    about 20 messages a minute per bot, the rest wait for the next run."""
+
+    webhook_url: str = ""
+    message_format: str = "wecom"
+    timeout_seconds: float = 10.0
+    enqueue_days: int = 7
+    max_per_run: int = 20
+
+
+class ExportResource(dg.ConfigurableResource):
+    """Where the per-team CSV files of the open follow-up queue are written, and the time zone
+    their times are shown in."""
+
+    export_dir: str
+    business_timezone: str
+
+
 class RunOptions(dg.ConfigurableResource):
     """The switches of one run, off by default.
 
@@ -97,6 +120,14 @@ class RunOptions(dg.ConfigurableResource):
     @property
     def validate_everything(self) -> bool:
         return self.full_refresh or self.revalidate
+
+
+def _secret(variable: str, value: str) -> str | dg.EnvVar:
+    """``value``, as ``EnvVar(variable)`` when it came from the process environment: Dagster
+    then reads it at run time and its UI shows the variable's name, never the secret."""
+    if value and os.environ.get(variable) == value:
+        return dg.EnvVar(variable)
+    return value
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -117,6 +148,13 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             cache_dir=str(settings.cache_dir),
             adapt_min_rated=settings.adapt_min_rated,
             adapt_min_gain=settings.adapt_min_gain,
+        ),
+        "alert_webhook": AlertWebhookResource(
+            webhook_url=_secret("VOC_ALERT_WEBHOOK", settings.alert_webhook or ""),
+            message_format=settings.alert_format,
+        ),
+        "exports": ExportResource(
+            export_dir=str(settings.export_dir), business_timezone=settings.business_timezone
         ),
         "run_options": RunOptions(),
     }

@@ -44,6 +44,37 @@ def _print_sentiment_models(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _print_closed_loop(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The follow-up queue by priority, its SLA attainment, and the latest alerts."""
+    if not _table_exists(con, "marts", "fct_followup"):
+        return
+    print("\nFollow-up queue (marts.fct_followup), by priority:")
+    print(f"  {'priority':<10}{'items':>9}{'open':>8}{'overdue':>9}{'answered in SLA':>17}")
+    for priority, items, still_open, overdue, in_sla in con.execute(
+        """select priority, count(*), count(*) filter (where status = 'open'),
+               count(*) filter (where status = 'overdue'),
+               100.0 * count(*) filter (where responded_within_sla)
+                   / nullif(count(responded_within_sla), 0)
+           from marts.fct_followup group by 1 order by 1"""
+    ).fetchall():
+        sla = "-" if in_sla is None else f"{in_sla:.1f}%"
+        print(f"  {priority:<10}{items:>9,}{still_open:>8,}{overdue:>9,}{sla:>17}")
+    print(f"  Open queue per team as CSV (Excel): {settings.export_dir}/followup_<team>.csv")
+    if not _table_exists(con, "marts", "mart_alerts"):
+        return
+    alerts = con.execute(
+        """select day, severity, scope_type, scope_value, topic, negative_mentions, mentions
+           from marts.mart_alerts order by day desc, severity, negative_mentions desc limit 5"""
+    ).fetchall()
+    total = _count(con, "marts", "mart_alerts")
+    print(f"\nAlerts (marts.mart_alerts): {total:,}; the latest:")
+    for day, severity, scope_type, scope_value, topic, negative, mentions in alerts:
+        print(
+            f"  {day} {severity:<9}{scope_type}={scope_value} topic={topic}: "
+            f"{negative:,} negative of {mentions:,}"
+        )
+
+
 def print_summary(settings: Settings) -> None:
     """Print rows per source and layer, quarantine by reason, and where to look next."""
     if not settings.duckdb_path.exists():
@@ -70,6 +101,7 @@ def print_summary(settings: Settings) -> None:
         ).fetchall():
             print(f"  {status:<26}{n:>8,}")
         _print_sentiment_models(con)
+        _print_closed_loop(con, settings)
     print(
         "\nNext:\n"
         "  make dev        Dagster UI at http://127.0.0.1:3000 (asset graph, runs, metadata)\n"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from voc_core.contracts import SOURCES
 
@@ -25,6 +26,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DATA_DIR = PROJECT_ROOT / "data"
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+#: The chat platforms whose incoming-webhook text message ``VOC_ALERT_FORMAT`` may name.
+ALERT_FORMATS = ("wecom", "dingtalk", "feishu", "slack")
 
 
 class SettingsError(ValueError):
@@ -64,6 +68,13 @@ class Settings:
     adapt_min_rated: int = 2000
     #: Held-back accuracy by which an adapted model must beat the one in use to replace it.
     adapt_min_gain: float = 0.01
+    #: Incoming webhook of a chat group that receives each new alert once (none: alerts are
+    #: only asset-check warnings in Dagster). The URL carries the bot's key: keep it secret.
+    alert_webhook: str | None = None
+    #: The platform behind ``alert_webhook``: one of ``ALERT_FORMATS``.
+    alert_format: str = "wecom"
+    #: Where the per-team CSV files of the open follow-up queue are written.
+    export_dir: Path = DATA_DIR / "exports"
 
     def timezone_for(self, source: str) -> str:
         """Local time zone in which a source writes naive timestamps."""
@@ -106,6 +117,9 @@ class Settings:
             cache_dir=path("VOC_CACHE_DIR", defaults.cache_dir),
             adapt_min_rated=_positive_int(env, "VOC_ADAPT_MIN_RATED", defaults.adapt_min_rated),
             adapt_min_gain=_positive_float(env, "VOC_ADAPT_MIN_GAIN", defaults.adapt_min_gain),
+            alert_webhook=_webhook_url(env, "VOC_ALERT_WEBHOOK"),
+            alert_format=_choice(env, "VOC_ALERT_FORMAT", ALERT_FORMATS, defaults.alert_format),
+            export_dir=path("VOC_EXPORT_DIR", defaults.export_dir),
         )
 
 
@@ -134,6 +148,29 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     number = _positive(env, name, float, "number")
     return default if number is None else float(number)
+
+
+def _webhook_url(env: Mapping[str, str], name: str) -> str | None:
+    """An http(s) URL with a host, or None when unset. The error names the variable but not
+    the value: a webhook URL carries the bot's key."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name}: expected an http(s) URL such as https://host/path")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (case and surrounding blanks ignored), ``default`` when unset."""
+    value = env.get(name)
+    if not value:
+        return default
+    choice = value.strip().lower()
+    if choice not in choices:
+        raise SettingsError(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return choice
 
 
 def _freshness_overrides(env: Mapping[str, str]) -> dict[str, timedelta]:

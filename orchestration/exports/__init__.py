@@ -1,0 +1,1 @@
+"""Files for people without a BI tool: the per-team CSV of the open follow-up queue."""
