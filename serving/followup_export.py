@@ -97,6 +97,8 @@ def header(business_timezone: str) -> list[str]:
         "source",
         f"created_at ({business_timezone})",
         "feedback_id",
+        "source_record_id",
+        "customer_id",
         "priority_reasons",
         "text_clean",
     ]
@@ -167,13 +169,26 @@ def export_followup_queue(
     teams = [r[0] for r in con.execute(f"select distinct {team} from {relation}").fetchall()]
     rows = con.execute(
         f"select {team}, priority, due_at, status, topic, source, created_at, feedback_id,"
-        f" priority_reasons, text_clean from {relation}"
+        f" source_record_id, customer_id, priority_reasons, text_clean from {relation}"
         f" where status in ({', '.join('?' for _ in OPEN_STATUSES)})"
         " order by 1, priority nulls last, due_at nulls last, created_at, feedback_id",
         list(OPEN_STATUSES),
     ).fetchall()
     by_team: dict[str, list[list[str]]] = {t: [] for t in teams}
-    for owner, priority, due_at, status, topic, source, created_at, fid, reasons, text in rows:
+    for (
+        owner,
+        priority,
+        due_at,
+        status,
+        topic,
+        source,
+        created_at,
+        fid,
+        record_id,
+        customer_id,
+        reasons,
+        text,
+    ) in rows:
         masked, _ = mask_pii(" ".join(str(text).split())) if text else ("", [])
         by_team.setdefault(owner, []).append(
             [
@@ -184,6 +199,8 @@ def export_followup_queue(
                 _cell(source),
                 _local(created_at, zone),
                 _cell(fid),
+                _cell(record_id),
+                _cell(customer_id),
                 _cell("; ".join(str(r) for r in reasons or [] if r is not None)),
                 _cell(masked),
             ]

@@ -49,16 +49,17 @@ def _print_closed_loop(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
     if not _table_exists(con, "marts", "fct_followup"):
         return
     print("\nFollow-up queue (marts.fct_followup), by priority:")
-    print(f"  {'priority':<10}{'items':>9}{'open':>8}{'overdue':>9}{'answered in SLA':>17}")
+    print(f"  {'priority':<10}{'items':>9}{'open':>8}{'overdue':>9}{'answered in SLA*':>18}")
     for priority, items, still_open, overdue, in_sla in con.execute(
         """select priority, count(*), count(*) filter (where status = 'open'),
                count(*) filter (where status = 'overdue'),
-               100.0 * count(*) filter (where responded_within_sla)
-                   / nullif(count(responded_within_sla), 0)
+               100.0 * count(*) filter (where responded_within_sla and response_traceable)
+                   / nullif(count(responded_within_sla) filter (where response_traceable), 0)
            from marts.fct_followup group by 1 order by 1"""
     ).fetchall():
         sla = "-" if in_sla is None else f"{in_sla:.1f}%"
-        print(f"  {priority:<10}{items:>9,}{still_open:>8,}{overdue:>9,}{sla:>17}")
+        print(f"  {priority:<10}{items:>9,}{still_open:>8,}{overdue:>9,}{sla:>18}")
+    print("  * of the items due whose answer the data can show (response_traceable)")
     print(f"  Open queue per team as CSV (Excel): {settings.export_dir}/followup_<team>.csv")
     if not _table_exists(con, "marts", "mart_alerts"):
         return

@@ -467,3 +467,11 @@ def test_the_daily_mart_counts_new_items_responses_and_the_overdue_backlog(
     assert sorted(overdue_days) == [
         str(first + timedelta(days=i)) for i in range((last - first).days + 1)
     ]
+
+
+def test_items_whose_answer_the_data_cannot_show_are_marked(followups: dict[str, dict]) -> None:
+    traceable = {k for k, row in followups.items() if row["response_traceable"]}
+    # Social posts and store cards without a customer: no reply field, no tickets to find.
+    assert {"REACH", "CARD"}.isdisjoint(traceable)
+    # Reviews carry their reply; a known customer's tickets are found.
+    assert {"REPLY", "LATE_REPLY", "UNKNOWN_TOPIC", "TICKET", "P1_POINTS"} <= traceable

@@ -16,7 +16,8 @@ from serving.followup_export import export_followup_queue, team_file_name
 TZ = "Asia/Shanghai"
 FCT_FOLLOWUP_DDL = """
 create table marts.fct_followup (
-    feedback_id varchar, source varchar, customer_id varchar, created_at timestamp,
+    feedback_id varchar, source varchar, source_record_id varchar, customer_id varchar,
+    created_at timestamp,
     topic varchar, owner_team varchar, priority varchar, priority_reasons varchar[],
     due_at timestamp, first_response_at timestamp, response_channel varchar, status varchar,
     hours_to_response double, responded_within_sla boolean, recovered boolean,
@@ -29,6 +30,7 @@ def item(fid, team, priority, status, due_at, text="包裹破损", reasons=("low
     return {
         "feedback_id": fid,
         "source": "ecommerce_review",
+        "source_record_id": "r-" + fid,
         "customer_id": "c-" + fid,
         "created_at": datetime(2024, 6, 1, 2, 0),
         "topic": "logistics",
@@ -97,11 +99,15 @@ def test_one_file_per_team_with_the_open_queue_most_urgent_first(con, tmp_path) 
         "source",
         f"created_at ({TZ})",
         "feedback_id",
+        "source_record_id",
+        "customer_id",
         "priority_reasons",
         "text_clean",
     ]
     # Only open and overdue items, by priority then due time.
     assert [r["feedback_id"] for r in logistics] == ["f3", "f2", "f1"]
+    # The keys a team needs to find the review and the customer.
+    assert (logistics[0]["source_record_id"], logistics[0]["customer_id"]) == ("r-f3", "c-f3")
     assert [r["status"] for r in logistics] == ["open", "overdue", "open"]
     assert logistics[2][f"due_at ({TZ})"] == "2024-06-02 00:30"
     assert logistics[0][f"due_at ({TZ})"] == "2024-06-01 11:00"

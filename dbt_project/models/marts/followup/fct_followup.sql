@@ -267,6 +267,11 @@ select
         when due_at < as_of_at then false
     end as responded_within_sla,
     recovered,
+    -- Whether the data could show an answer at all: reviews carry their reply, and a known
+    -- customer's tickets are found; a social post or a store card without either stays
+    -- overdue whatever was done outside the warehouse's sources.
+    source in ('ecommerce_review', 'app_review') or customer_id is not null
+        as response_traceable,
     next_survey_at,
     rating_5,
     survey_type,
