@@ -13,28 +13,15 @@ import dagster as dg
 from orchestration.metadata import rows_to_markdown
 from orchestration.resources import AlertWebhookResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
-from serving.alert_delivery import deliver_alerts, latest_day_alerts
+from serving.alert_delivery import EVIDENCE_COLUMNS, deliver_alerts, latest_day_alerts
 
 ALERT_DELIVERY_KEY = dg.AssetKey(["alerts", "alert_delivery"])
 #: The dbt model of the alerts (``models/marts``); a dep on a key not defined yet is allowed.
 MART_ALERTS_KEY = dg.AssetKey(["marts", "mart_alerts"])
 LATEST_DAY_CHECK = "latest_day_alerts"
 
-_EVIDENCE_SHOWN = (
-    "day",
-    "severity",
-    "scope_type",
-    "scope_value",
-    "topic",
-    "mentions",
-    "negative_mentions",
-    "negative_share",
-    "baseline_negative_share",
-    "baseline_mentions_per_day",
-    "expected_high",
-    "rule",
-    "example_texts",
-)
+#: The evidence shown in the check's table: all but the id and the baseline's length.
+_EVIDENCE_SHOWN = tuple(c for c in EVIDENCE_COLUMNS if c not in ("alert_id", "baseline_days"))
 
 
 def webhook_host(url: str) -> str:

@@ -17,19 +17,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import run_dbt
+from voc_core.contracts import TOPICS
 from voc_core.settings import DBT_PROJECT_DIR
 
 AS_OF = date(2026, 3, 31)  # the data's last business day
-CONTRACT_TOPICS = (
-    "product_quality",
-    "service_attitude",
-    "logistics",
-    "process",
-    "price",
-    "app_experience",
-    "store_environment",
-    "other",
-)
 
 
 def utc(local: str) -> datetime:
@@ -354,7 +345,7 @@ def test_routing_covers_every_topic_store_items_and_unknown_topics(
 ) -> None:
     with (DBT_PROJECT_DIR / "seeds" / "followup_topic_owners.csv").open(encoding="utf-8") as f:
         owners = {row["topic"]: row["owner_team"] for row in csv.DictReader(f)}
-    assert set(CONTRACT_TOPICS) <= set(owners)
+    assert set(TOPICS) <= set(owners)
     for row in followups.values():
         if row["store_id"]:
             continue

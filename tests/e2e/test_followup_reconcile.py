@@ -10,18 +10,15 @@ and ``mart_followup_daily`` must equal the daily figures recomputed from them, r
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
 from datetime import date, datetime, timedelta, timezone
 
-import duckdb
 import pandas as pd
 import pytest
 
 from tests.e2e import independent_followup as fu
 from tests.e2e import independent_metrics as im
 from tests.e2e.conftest import PipelineRun
-
-Rows = dict[Hashable, dict[str, object]]
+from tests.e2e.test_marts_reconcile import Rows, keyed, query
 
 #: Mismatches shown in a failure message.
 SHOWN = 5
@@ -79,23 +76,6 @@ def mart_items(pipeline_run: PipelineRun) -> Rows:
     return keyed(
         query(pipeline_run, "select * from marts.fct_followup"), ["source", "source_record_id"]
     )
-
-
-def query(run: PipelineRun, sql: str) -> list[dict[str, object]]:
-    """Rows of ``sql`` as dicts of plain Python values, read-only."""
-    with duckdb.connect(str(run.warehouse), read_only=True) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def keyed(rows: list[dict[str, object]], key: list[str]) -> Rows:
-    out: Rows = {}
-    for row in rows:
-        k = tuple(row[c] for c in key)
-        assert k not in out, f"duplicate row for {k}"
-        out[k] = row
-    return out
 
 
 def plain(value: object) -> object:
