@@ -394,21 +394,24 @@ def tickets_by_customer(landing: Landing) -> dict[str, list[Ticket]]:
 
 
 def answered_surveys(items: pd.DataFrame) -> dict[str, list[tuple[datetime, str, int]]]:
-    """Each customer's answered surveys (created_at, type, score), earliest first."""
-    out: dict[str, list[tuple[datetime, str, int]]] = defaultdict(list)
+    """Each customer's answered surveys (created_at, type, score), earliest first; answers
+    given at the same moment in the order of their response id."""
+    keyed: dict[str, list[tuple[datetime, str, str, int]]] = defaultdict(list)
     surveys = items[(items.source == "survey") & items.survey_score.notna()]
-    for cid, created, kind, score in zip(
+    for cid, created, record_id, kind, score in zip(
         surveys.customer_id,
         surveys.created_at,
+        surveys.source_record_id,
         surveys.survey_type,
         surveys.survey_score,
         strict=True,
     ):
         if cid is not None:
-            out[cid].append((created, kind, score))
-    for answers in out.values():
-        answers.sort(key=lambda a: a[0])
-    return dict(out)
+            keyed[cid].append((created, record_id, kind, score))
+    return {
+        cid: [(created, kind, score) for created, _, kind, score in sorted(answers)]
+        for cid, answers in keyed.items()
+    }
 
 
 def is_recovered(survey_type: str | None, score: int | None) -> bool | None:

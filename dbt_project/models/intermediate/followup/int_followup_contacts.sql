@@ -72,6 +72,7 @@ first_ticket as (
 surveys as (
     select
         customer_id,
+        source_record_id,
         created_at,
         survey_type,
         survey_score
@@ -80,11 +81,12 @@ surveys as (
 ),
 
 next_survey as (
+    -- The customer's next answer; of answers given at the same moment, the lower response id.
     select
         items.feedback_id,
-        min(surveys.created_at) as next_survey_at,
-        arg_min(surveys.survey_type, surveys.created_at) as next_survey_type,
-        arg_min(surveys.survey_score, surveys.created_at) as next_survey_score
+        surveys.created_at as next_survey_at,
+        surveys.survey_type as next_survey_type,
+        surveys.survey_score as next_survey_score
     from items
     inner join surveys
         on
@@ -92,7 +94,11 @@ next_survey as (
             and items.created_at < surveys.created_at
             and {{ dbt.dateadd('day', var('followup_recovery_days'), 'items.created_at') }}
             >= surveys.created_at
-    group by items.feedback_id
+    qualify
+        row_number() over (
+            partition by items.feedback_id
+            order by surveys.created_at, surveys.source_record_id
+        ) = 1
 ),
 
 contacts as (
