@@ -334,7 +334,8 @@ scored as (
 ){% if is_incremental() %},
 
 {#- Reviewers and listings that received a review since the last build (or that a failed run
-    never wrote): every review of theirs gets new features. #}
+    never wrote): every review of theirs gets new features, and so does every review on a
+    listing where a touched reviewer wrote. #}
 touched as (
     select
         source,
@@ -346,18 +347,38 @@ touched as (
         or feedback_id not in (select previous.feedback_id from {{ this }} as previous)
 ),
 
+touched_reviewers as (
+    select distinct
+        source,
+        author_id
+    from touched
+),
+
+{#- A listing's singleton share counts whether each of its reviewers is a singleton, which
+    a touched reviewer's review elsewhere can change: their listings are touched too. #}
+touched_listings as (
+    select listing_id from touched
+    union
+    select reviews.listing_id
+    from reviews
+    inner join touched_reviewers
+        on
+            reviews.source = touched_reviewers.source
+            and reviews.author_id = touched_reviewers.author_id
+),
+
 in_scope as (
     select scored.feedback_id
     from scored
-    inner join touched
-        on scored.listing_id = touched.listing_id
+    inner join touched_listings
+        on scored.listing_id = touched_listings.listing_id
     union
     select scored.feedback_id
     from scored
-    inner join touched
+    inner join touched_reviewers
         on
-            scored.source = touched.source
-            and scored.author_id = touched.author_id
+            scored.source = touched_reviewers.source
+            and scored.author_id = touched_reviewers.author_id
 ){% endif %}
 
 select
