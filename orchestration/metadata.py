@@ -19,6 +19,7 @@ import dagster as dg
 import duckdb
 
 from text_analytics.pii import mask_pii
+from voc_core.catalog import relation_exists
 
 #: Metadata keys (``dagster/row_count`` is the one the UI charts and shows in the catalog).
 ROW_COUNT_KEY = "dagster/row_count"
@@ -51,15 +52,6 @@ def split_relation(relation: str) -> tuple[str, str]:
     schema = bare_schema if quoted_schema is None else quoted_schema.replace('""', '"')
     name = bare_name if quoted_name is None else quoted_name.replace('""', '"')
     return schema, name
-
-
-def relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    """Whether a table or view ``schema.name`` exists in the connected database."""
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, relation: str) -> int:

@@ -44,6 +44,7 @@ from typing import Any
 import duckdb
 
 from text_analytics.pii import mask_pii
+from voc_core.catalog import relation_exists
 from voc_core.settings import ALERT_FORMATS
 
 ALERTS_RELATION = ("marts", "mart_alerts")
@@ -118,14 +119,6 @@ class DeliveryReport:
             f"{self.enqueued} alerts enqueued ({self.too_old} older than the window left out), "
             f"{self.sent} sent, {self.failed} failed, {self.pending} pending"
         )
-
-
-def relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def _number(value: Any) -> str:

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from text_analytics.pii import mask_pii
+from voc_core.catalog import relation_exists
 
 FOLLOWUP_RELATION = ("marts", "fct_followup")
 OPEN_STATUSES = ("open", "overdue")
@@ -148,20 +149,12 @@ def write_atomically(path: Path, content: bytes) -> bool:
     return True
 
 
-def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def export_followup_queue(
     con: duckdb.DuckDBPyConnection, export_dir: Path, business_timezone: str
 ) -> ExportReport:
     """Write one CSV file per team of ``marts.fct_followup`` (see the module's docstring)."""
     export_dir = Path(export_dir)
-    if not _relation_exists(con, *FOLLOWUP_RELATION):
+    if not relation_exists(con, *FOLLOWUP_RELATION):
         return ExportReport("no_followup_table", export_dir)
     zone = ZoneInfo(business_timezone)
     team = f"coalesce(nullif(trim(owner_team), ''), '{UNASSIGNED_TEAM}')"

@@ -5,22 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from text_analytics.adapt import REGISTRY, model_in_use
+from voc_core.catalog import relation_exists
 from voc_core.contracts import SOURCES
 from voc_core.settings import Settings
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def _count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | None:
-    if not _table_exists(con, schema, table):
+    if not relation_exists(con, schema, table):
         return None
     return con.execute(f'select count(*) from {schema}."{table}"').fetchone()[0]
 
@@ -32,7 +23,7 @@ def _fmt(n: int | None) -> str:
 def _print_sentiment_models(con: duckdb.DuckDBPyConnection) -> None:
     """Which sentiment model scores this warehouse, and its attempts to learn its domain."""
     print(f"\nSentiment model in use: {model_in_use(con).version}")
-    if not _table_exists(con, *REGISTRY.split(".")):
+    if not relation_exists(con, *REGISTRY.split(".")):
         return
     for version, status, base_acc, adapted_acc, rows in con.execute(
         f"select version, status, base_accuracy, adapted_accuracy, training_rows "
@@ -46,7 +37,7 @@ def _print_sentiment_models(con: duckdb.DuckDBPyConnection) -> None:
 
 def _print_closed_loop(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """The follow-up queue by priority, its SLA attainment, and the latest alerts."""
-    if not _table_exists(con, "marts", "fct_followup"):
+    if not relation_exists(con, "marts", "fct_followup"):
         return
     print("\nFollow-up queue (marts.fct_followup), by priority:")
     print(f"  {'priority':<10}{'items':>9}{'open':>8}{'overdue':>9}{'answered in SLA*':>18}")
@@ -61,7 +52,7 @@ def _print_closed_loop(con: duckdb.DuckDBPyConnection, settings: Settings) -> No
         print(f"  {priority:<10}{items:>9,}{still_open:>8,}{overdue:>9,}{sla:>18}")
     print("  * of the items due whose answer the data can show (response_traceable)")
     print(f"  Open queue per team as CSV (Excel): {settings.export_dir}/followup_<team>.csv")
-    if not _table_exists(con, "marts", "mart_alerts"):
+    if not relation_exists(con, "marts", "mart_alerts"):
         return
     alerts = con.execute(
         """select day, severity, scope_type, scope_value, topic, negative_mentions, mentions
