@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from random import Random
 
+from sample_data import drivers
 from sample_data.entities import (
     ONLINE_HOUR_CDF,
     STORE_HOUR_CDF,
@@ -297,15 +299,13 @@ class ServiceChannels(FactoryBase):
                 kind = weighted(rng, (("nps", 0.45), ("csat", 0.40), ("ces", 0.15)))
             store_id = store.store_id if store else None
             mood = self._mood(customer, day)
-            if entry[0] == "callback":
-                mood += entry[2]  # how well the callback went (``followups.py``)
+            callback_shift = entry[2] if entry[0] == "callback" else 0.0
+            mood += callback_shift  # how well the callback went (``followups.py``)
             aspects = self._aspects("survey", TOUCHPOINT_MIX[touchpoint], day, store_id, mood)
             overall = overall_polarity(aspects)
-            score: int | None = survey_score(rng, kind, overall)
             answered = rng.random() >= 0.03
-            if not answered:
-                score = None
             comment_p = {NEGATIVE: 0.7, NEUTRAL: 0.35, POSITIVE: 0.5}[overall] if answered else 0.1
+            latent = drivers.base_satisfaction(rng, callback_shift)
             comment, script, planted = "", "none", []
             truth_aspects: tuple[Aspect, ...] = ()
             sentiment = overall
@@ -313,16 +313,37 @@ class ServiceChannels(FactoryBase):
             if rng.random() < comment_p:
                 ctx = self._ctx(product, store, None, day, customer.city)
                 force = {"tw": "s2tw", "hk": "s2hk"}.get(customer.region)
-                comment, composed, planted, script = self._text(
+
+                write = partial(
+                    self._text,
                     "survey",
-                    aspects,
-                    ctx,
-                    day,
-                    product.sku,
+                    ctx=ctx,
+                    day=day,
+                    sku=product.sku,
                     region=customer.region,
                     force_hant=force,
                 )
+                comment, composed, planted, script = write(aspects)
+                latent += drivers.topic_effect(composed.aspects)
+                if kind != "ces":
+                    # The comment explains the score: lead with an aspect that agrees with it.
+                    wanted = drivers.score_class(kind, self._latent_score(kind, latent))
+                    agreeing = [a for a in composed.aspects if a.polarity == wanted]
+                    if wanted and composed.sentiment != wanted and agreeing:
+                        order = agreeing[:1] + [a for a in composed.aspects if a != agreeing[0]]
+                        again = write(order)
+                        if drivers.topic_effect(again[1].aspects) == drivers.topic_effect(
+                            composed.aspects
+                        ):
+                            comment, composed, planted, script = again
                 truth_aspects, sentiment = composed.aspects, composed.sentiment
+            score: int | None = (
+                survey_score(rng, kind, sentiment)
+                if kind == "ces"
+                else self._latent_score(kind, latent)
+            )
+            if not answered:
+                score = None
             values = {
                 "response_id": None,
                 "customer_id": customer.customer_id,
@@ -349,6 +370,10 @@ class ServiceChannels(FactoryBase):
             )
             items.append(Item("survey", when, values, truth, planted, store_id))
         return items
+
+    @staticmethod
+    def _latent_score(kind: str, latent: float) -> int:
+        return drivers.nps_score(latent) if kind == "nps" else drivers.csat_score(latent)
 
 
 def survey_score(rng: Random, kind: str, polarity: str) -> int:

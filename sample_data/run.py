@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
+from sample_data import drivers
 from sample_data.actions import ExperienceModel, plan_actions
 from sample_data.crm import crm_snapshot_dates, snapshots
 from sample_data.deliveries import Correction, write_duplicate
@@ -341,6 +342,7 @@ class _Run:
         set_delivery_mtimes(self.out, files)
         self.truth.close()
         self.truth.write_actions(self.window.start)
+        drivers.write_effects(self.truth.dir / "key_driver_effects.csv")
         self.truth.write_files(files)
         self.truth.write_json("deliveries.json", self._deliveries(correction, duplicate))
         rows: Counter = Counter()

@@ -9,6 +9,7 @@ Files (all UTF-8 CSV with a header, or JSON):
 * ``fake_reviews.csv`` - every fake review with its campaign and pattern;
 * ``actions.csv`` - improvement actions with planned and realised negative shares;
 * ``alert_spikes.csv`` - the negative spikes planted for the alerts mart (``spikes.py``);
+* ``key_driver_effects.csv`` - each topic's planted effect on NPS and CSAT (``drivers.py``);
 * ``files.csv`` - every landing file: kind, encoding, rows, delivery time, columns;
 * ``deliveries.json`` - the duplicate file, the rejected file, the correction, schema drift;
 * ``summary.json`` - the ``GenerationSummary``.
