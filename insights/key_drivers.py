@@ -183,7 +183,12 @@ def fit_key_drivers(
                 p_value=_finite(p_values[i]),
             )
         )
-    return DriverFit(n, _finite(result.rsquared), tuple(estimates))
+    # R² with an intercept lies in [0, 1] (exactly 0 with the intercept alone); rounding
+    # can put it a hair outside.
+    r_squared = _finite(result.rsquared) if included else 0.0
+    if r_squared is not None:
+        r_squared = min(max(r_squared, 0.0), 1.0)
+    return DriverFit(n, r_squared, tuple(estimates))
 
 
 def fit_key_driver_groups(
