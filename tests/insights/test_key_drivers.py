@@ -188,3 +188,14 @@ def test_groups_are_fitted_apart_and_typed_without_nan() -> None:
         fits.iloc[:0], pa.schema([("window_name", pa.string()), ("segment", pa.string())])
     )
     assert empty.num_rows == 0 and empty.schema.field("r_squared").type == pa.float64()
+
+
+def test_the_dbt_topics_are_the_contract_topics() -> None:
+    """mart_key_drivers has one row per topic of var key_driver_topics: the contract's."""
+    import yaml
+
+    from voc_core.contracts import TOPICS
+    from voc_core.settings import DBT_PROJECT_DIR
+
+    settings = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert tuple(settings["key_driver_topics"]) == TOPICS
