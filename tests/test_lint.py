@@ -55,6 +55,7 @@ PRODUCT_PACKAGES = (
     "voc_core",
     "ingestion",
     "text_analytics",
+    "insights",
     "quality",
     "serving",
     "orchestration",

@@ -83,3 +83,32 @@
     ((({{ mean2 }}) - ({{ mean1 }}))
         / nullif(sqrt(({{ var1 }}) / ({{ n1 }}) + ({{ var2 }}) / ({{ n2 }})), 0))
 {%- endmacro %}
+
+{#
+    Standard error of the difference of two NPS figures, as shares (x 100 for NPS points):
+    sqrt(var1/n1 + var2/n2) with var = p + d - (p - d)^2 per group, the variance nps_z uses.
+    For intervals around a difference; null when a group is empty.
+#}
+{% macro nps_difference_se(promoters1, detractors1, n1, promoters2, detractors2, n2) -%}
+    {%- set p1 = '(1.0 * (' ~ promoters1 ~ ') / nullif(' ~ n1 ~ ', 0))' -%}
+    {%- set d1 = '(1.0 * (' ~ detractors1 ~ ') / nullif(' ~ n1 ~ ', 0))' -%}
+    {%- set p2 = '(1.0 * (' ~ promoters2 ~ ') / nullif(' ~ n2 ~ ', 0))' -%}
+    {%- set d2 = '(1.0 * (' ~ detractors2 ~ ') / nullif(' ~ n2 ~ ', 0))' -%}
+    sqrt(
+        ({{ p1 }} + {{ d1 }} - power({{ p1 }} - {{ d1 }}, 2)) / nullif({{ n1 }}, 0)
+        + ({{ p2 }} + {{ d2 }} - power({{ p2 }} - {{ d2 }}, 2)) / nullif({{ n2 }}, 0)
+    )
+{%- endmacro %}
+
+{#
+    Unpooled standard error of the difference of two proportions (hits h out of n each), for
+    its Wald interval (the test uses the pooled two_proportion_z); null when a group is empty.
+#}
+{% macro two_proportion_se(h1, n1, h2, n2) -%}
+    {%- set s1 = '(1.0 * (' ~ h1 ~ ') / nullif(' ~ n1 ~ ', 0))' -%}
+    {%- set s2 = '(1.0 * (' ~ h2 ~ ') / nullif(' ~ n2 ~ ', 0))' -%}
+    sqrt(
+        {{ s1 }} * (1 - {{ s1 }}) / nullif({{ n1 }}, 0)
+        + {{ s2 }} * (1 - {{ s2 }}) / nullif({{ n2 }}, 0)
+    )
+{%- endmacro %}

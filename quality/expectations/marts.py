@@ -205,6 +205,27 @@ def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
             ],
         ),
         (
+            "mart_key_drivers",
+            "select * from marts.mart_key_drivers",
+            [
+                _unique("window_name", "segment", "topic"),
+                _between("negative_mention_share", 0, 1, "share"),
+                _between("csat_negative_mention_share", 0, 1, "share"),
+                _between("nps_mentioning", -100, 100, "NPS"),
+                _between("nps_not_mentioning", -100, 100, "NPS"),
+                _between("csat_mentioning", 0, 100, "percentage"),
+                _between("csat_not_mentioning", 0, 100, "percentage"),
+                _between("nps_impact_p_value", 0, 1, "probability"),
+                _between("score_coefficient_p_value", 0, 1, "probability"),
+                _between("csat_impact_p_value", 0, 1, "probability"),
+                _between("csat_score_coefficient_p_value", 0, 1, "probability"),
+                _at_least("respondents", "negative_mentions", "mentioning answers are answers."),
+                _at_least(
+                    "csat_respondents", "csat_negative_mentions", "mentioning answers are answers."
+                ),
+            ],
+        ),
+        (
             "mart_review_authenticity",
             "select feedback_id, suspicion_score, rule_count, behaviour_probability "
             "from marts.mart_review_authenticity",

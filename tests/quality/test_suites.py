@@ -41,7 +41,8 @@ def built_warehouse(fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFa
     run_dbt(
         "build",
         "--select",
-        "path:models/intermediate/authenticity path:models/marts path:seeds",
+        "path:models/intermediate/authenticity path:models/intermediate/insights "
+        "path:models/marts path:seeds",
         target_path=root / "target",
         duckdb_path=path,
     )
