@@ -4,13 +4,12 @@
     their first paid order, up to the data's last day) carried forward over the next
     value_horizon_days, for a customer still alive (not churned, account open); 0 for
     the others. Tenure counts at least value_min_tenure_days, so a customer who bought once
-    last week is not projected at one order a week. It is the constant-rate, no-death
-    baseline of Fader, Hardie & Lee (2005), "Counting your customers the easy way: an
-    alternative to the Pareto/NBD model", Marketing Science 24(2), 275-284, restricted to
-    live customers, and the "margin x expected purchases" term of Gupta & Lehmann (2003),
-    "Customers as assets", Journal of Interactive Marketing 17(1), 9-24, over one year
-    without discounting. Why not BG/NBD + Gamma-Gamma: no maintained implementation
-    installs with the project's pins (README, "Customer value").
+    last week is not projected at one order a week. It is the constant-margin customer-value
+    model of Gupta & Lehmann (2003), "Customers as assets", Journal of Interactive Marketing
+    17(1), 9-24, over one year without discounting, the yearly margin taken from the
+    customer's own history. Why not BG/NBD + Gamma-Gamma (Fader, Hardie & Lee 2005,
+    Marketing Science 24(2), 275-284): no maintained implementation installs with the
+    project's pins (README, "Customer value").
 #}
 {% macro predicted_value_12m(historic_value, tenure_days, is_alive) -%}
     case

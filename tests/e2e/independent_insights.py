@@ -140,9 +140,7 @@ def journey_items(landing: im.Landing, outputs: ModelOutputs) -> pd.DataFrame:
                 touchpoint = im.code(record["touchpoint"]) or "unknown"
             else:
                 topic = model["primary_topic"]
-                touchpoint = mapping.get(
-                    (source, topic), mapping.get((source, "*"), "unknown")
-                )
+                touchpoint = mapping.get((source, topic), mapping.get((source, "*"), "unknown"))
             customer = im.text(record["customer_id"]) if has_customer else None
             rows.append(
                 {
