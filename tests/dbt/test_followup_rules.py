@@ -212,8 +212,9 @@ TICKETS = [
 
 
 def _customers() -> list[tuple[str, float, float]]:
-    """(customer_id, predicted_value_12m, churn_risk): C_TOP is the only top-10% customer of the ones
-    above (the filler F* customers hold the other top ranks), C_CHURN the only churn risk."""
+    """(customer_id, predicted_value_12m, churn_risk): C_TOP is the only top-10% customer of
+    the ones above (the filler F* customers hold the other top ranks), C_CHURN the only churn
+    risk."""
     named = {c["customer_id"] for c in ITEMS if c["customer_id"]} | {"C_CHURN"}
     rows = [(c, 1.0, 0.1) for c in sorted(named - {"C_TOP", "C_CHURN"})]
     rows += [("C_TOP", 10_000.0, 0.1), ("C_CHURN", 1.0, 0.7)]
