@@ -204,8 +204,8 @@ assembled as (
         coalesce(latest_nps.survey_score <= 6, false) as latest_nps_is_detractor,
         latest_churn.churn_date as latest_churn_date,
         coalesce(order_value.historic_value, 0) as historic_value,
-        {{ dbt.datediff('order_value.first_paid_date', 'horizon.as_of_date', 'day') }} + 1
-            as value_tenure_days
+        {{ dbt.datediff('order_value.first_paid_date', 'horizon.as_of_date', 'day') }}  -- noqa: LT05
+        + 1 as value_tenure_days
     from customers
     cross join horizon
     left join orders on customers.customer_id = orders.customer_id
@@ -300,7 +300,7 @@ valued as (
 )
 
 select
-    valued.*,
+    *,
     -- Deciles of the customers with a predicted value (10 = most valuable); ties by id.
     case
         when predicted_value_12m > 0 then

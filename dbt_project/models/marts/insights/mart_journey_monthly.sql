@@ -111,7 +111,7 @@ top_topic as (
         mentions
     from negative_topics
     qualify row_number() over (
-        partition by month_start, touchpoint, segment order by mentions desc, topic
+        partition by month_start, touchpoint, segment order by mentions desc, topic asc
     ) = 1
 )
 
