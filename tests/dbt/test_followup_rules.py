@@ -212,8 +212,9 @@ TICKETS = [
 
 
 def _customers() -> list[tuple[str, float, float]]:
-    """(customer_id, revenue, churn_risk): C_TOP is the only top-10% customer of the ones
-    above (the filler F* customers hold the other top ranks), C_CHURN the only churn risk."""
+    """(customer_id, predicted_value_12m, churn_risk): C_TOP is the only top-10% customer of
+    the ones above (the filler F* customers hold the other top ranks), C_CHURN the only churn
+    risk."""
     named = {c["customer_id"] for c in ITEMS if c["customer_id"]} | {"C_CHURN"}
     rows = [(c, 1.0, 0.1) for c in sorted(named - {"C_TOP", "C_CHURN"})]
     rows += [("C_TOP", 10_000.0, 0.1), ("C_CHURN", 1.0, 0.7)]
@@ -248,7 +249,7 @@ def _build(path: Path) -> None:
         )
         con.execute(
             "create table marts.dim_customer "
-            "(customer_id varchar, revenue double, churn_risk double)"
+            "(customer_id varchar, predicted_value_12m double, churn_risk double)"
         )
         con.executemany("insert into marts.dim_customer values (?, ?, ?)", _customers())
         con.execute(

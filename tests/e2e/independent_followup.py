@@ -14,8 +14,8 @@ Read from the landing files: survey type and score, touchpoint and store; review
 card ratings; customer ids; every timestamp (naive ones are Asia/Shanghai local time, a
 store card's visit day is midnight there); replies on reviews (``replied_at``); support
 tickets (customer, opened, first response, resolved); social reach (followers, reposts,
-likes); revenue from paid orders placed before the account's closure (CRM ``closed_at``);
-the data horizon (``Landing.data_horizon``).
+likes); each customer's predicted 12-month value (``independent_insights.customer_value``:
+from orders, CRM closures and churn); the data horizon (``Landing.data_horizon``).
 
 Read from the warehouse, because no landing file holds them (model outputs):
 
@@ -52,10 +52,10 @@ import duckdb
 import pandas as pd
 import yaml
 
+from tests.e2e.independent_insights import customer_value
 from tests.e2e.independent_metrics import (
     BUSINESS_TZ,
     Landing,
-    blank,
     business_day,
     calendar_date,
     code,
@@ -315,47 +315,22 @@ def known_customers(landing: Landing) -> set[str]:
     return ids
 
 
-def revenue_cents(landing: Landing) -> dict[str, int]:
-    """Revenue in cents per customer: paid orders placed before the account's closure."""
-    closed = {
-        text(cid): instant(v)
-        for cid, v in zip(
-            landing.rows("crm_customer")._key,
-            landing.rows("crm_customer").closed_at,
-            strict=True,
-        )
-        if not blank(v)
-    }
-    orders = landing.rows("order")
-    revenue: dict[str, int] = defaultdict(int)
-    for cid, status, ordered, amount in zip(
-        orders.customer_id, orders.status, orders.ordered_at, orders.amount, strict=True
-    ):
-        cid = text(cid)
-        if code(status) != "paid":
-            continue
-        closure = closed.get(cid)
-        if closure is not None and instant(ordered) >= closure:
-            continue
-        revenue[cid] += round(float(text(amount)) * 100)
-    return dict(revenue)
-
-
 def top_value_customers(landing: Landing, share: float) -> set[str]:
-    """Customers whose revenue ranks in the top ``share`` of all known customers.
+    """Customers whose predicted 12-month value ranks in the top ``share`` of all known ones.
 
-    The rank is the share of the other customers with strictly less revenue (ties share a
-    rank; no paid order is revenue 0); the top ``share`` is a rank of at least 1 - share.
+    The value is ``independent_insights.customer_value`` (the run-rate projection; no order
+    is 0). The rank is the share of the other customers with strictly less value (ties share
+    a rank); the top ``share`` is a rank of at least 1 - share.
     """
-    revenue = revenue_cents(landing)
-    customers = known_customers(landing) | set(revenue)
-    values = sorted(revenue.get(c, 0) for c in customers)
+    value = customer_value(landing).set_index("customer_id").predicted_value_12m.to_dict()
+    customers = known_customers(landing) | set(value)
+    values = sorted(value.get(c, 0.0) for c in customers)
     n = len(values)
     if n < 2:
         return set()
     top = set()
     for cid in customers:
-        below = bisect_left(values, revenue.get(cid, 0))
+        below = bisect_left(values, value.get(cid, 0.0))
         if below / (n - 1) >= 1 - share:
             top.add(cid)
     return top

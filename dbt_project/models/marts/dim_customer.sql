@@ -53,6 +53,19 @@ orders as (
     group by 1
 ),
 
+-- Net value: what was paid minus what was refunded (an order's latest status says which;
+-- a refunded order was paid first; a cancelled one never was), over every order.
+order_value as (
+    select
+        customer_id,
+        sum(case when status in ('paid', 'refunded') then amount else 0 end)
+        - sum(case when status = 'refunded' then amount else 0 end) as historic_value,
+        min(case when status in ('paid', 'refunded') then {{ business_date('ordered_at') }} end)
+            as first_paid_date
+    from {{ ref('stg_order') }}
+    group by 1
+),
+
 order_timestamps as (
     select
         customer_id,
@@ -189,7 +202,10 @@ assembled as (
             as price_is_top_topic,
         coalesce(recent_feedback.negative_share, 0) as recent_negative_share,
         coalesce(latest_nps.survey_score <= 6, false) as latest_nps_is_detractor,
-        latest_churn.churn_date as latest_churn_date
+        latest_churn.churn_date as latest_churn_date,
+        coalesce(order_value.historic_value, 0) as historic_value,
+        {{ dbt.datediff('order_value.first_paid_date', 'horizon.as_of_date', 'day') }}  -- noqa: LT05
+        + 1 as value_tenure_days
     from customers
     cross join horizon
     left join orders on customers.customer_id = orders.customer_id
@@ -202,6 +218,7 @@ assembled as (
     left join latest_nps
         on customers.customer_id = latest_nps.customer_id and latest_nps.recency_rank = 1
     left join aov_rank on customers.customer_id = aov_rank.customer_id
+    left join order_value on customers.customer_id = order_value.customer_id
 ),
 
 with_recency as (
@@ -224,47 +241,72 @@ scored as (
         end as recency_score,
         1.0 / (1 + orders_last_365d) as frequency_score
     from with_recency
+),
+
+profiled as (
+    select
+        customer_id,
+        case
+            when
+                age < {{ var('digital_native_max_age') }}
+                and digital_share > {{ var('digital_native_min_share') }}
+                then 'digital_native'
+            when aov_percentile >= 1 - {{ var('quality_seeker_top_share') }} then 'quality_seeker'
+            when
+                price_is_top_topic
+                or aov_percentile <= {{ var('value_seeker_bottom_share') }}
+                then 'value_seeker'
+            else 'mainstream'
+        end as segment,
+        in_crm,
+        registered_at,
+        birth_year,
+        age,
+        city,
+        tier,
+        first_order_at,
+        last_order_at,
+        orders,
+        revenue,
+        avg_order_value,
+        orders_last_365d,
+        feedback_items,
+        digital_share,
+        price_is_top_topic,
+        is_churned,
+        case when is_churned then latest_churn_date end as churned_at,
+        closed_at,
+        recency_score,
+        frequency_score,
+        recent_negative_share,
+        latest_nps_is_detractor,
+        {{ churn_risk(
+            'days_since_last_order', 'orders_last_365d', 'recent_negative_share',
+            'latest_nps_is_detractor'
+        ) }} as churn_risk,
+        historic_value,
+        value_tenure_days,
+        {{ predicted_value_12m('historic_value', 'value_tenure_days',
+            'not is_churned and closed_at is null') }} as predicted_value_12m,
+        as_of_date
+    from scored
+),
+
+valued as (
+    select
+        *,
+        predicted_value_12m * churn_risk as value_at_risk
+    from profiled
 )
 
 select
-    customer_id,
+    *,
+    -- Deciles of the customers with a predicted value (10 = most valuable); ties by id.
     case
-        when
-            age < {{ var('digital_native_max_age') }}
-            and digital_share > {{ var('digital_native_min_share') }}
-            then 'digital_native'
-        when aov_percentile >= 1 - {{ var('quality_seeker_top_share') }} then 'quality_seeker'
-        when
-            price_is_top_topic
-            or aov_percentile <= {{ var('value_seeker_bottom_share') }}
-            then 'value_seeker'
-        else 'mainstream'
-    end as segment,
-    in_crm,
-    registered_at,
-    birth_year,
-    age,
-    city,
-    tier,
-    first_order_at,
-    last_order_at,
-    orders,
-    revenue,
-    avg_order_value,
-    orders_last_365d,
-    feedback_items,
-    digital_share,
-    price_is_top_topic,
-    is_churned,
-    case when is_churned then latest_churn_date end as churned_at,
-    closed_at,
-    recency_score,
-    frequency_score,
-    recent_negative_share,
-    latest_nps_is_detractor,
-    {{ churn_risk(
-        'days_since_last_order', 'orders_last_365d', 'recent_negative_share',
-        'latest_nps_is_detractor'
-    ) }} as churn_risk,
-    as_of_date
-from scored
+        when predicted_value_12m > 0 then
+            ntile(10) over (
+                partition by predicted_value_12m > 0
+                order by predicted_value_12m, customer_id
+            )
+    end as value_decile
+from valued

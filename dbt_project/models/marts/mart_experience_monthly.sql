@@ -37,24 +37,8 @@ monthly as (
 with_ratios as (
     select
         *,
-        {{ experience_ratios() }},
-        nps_responses + 3 as adjusted_n,
-        (promoters + 0.75) / (nps_responses + 3.0) as adjusted_promoter_share,
-        (detractors + 0.75) / (nps_responses + 3.0) as adjusted_detractor_share
+        {{ experience_ratios() }}
     from monthly
-),
-
-with_interval as (
-    select
-        *,
-        adjusted_promoter_share - adjusted_detractor_share as nps_adjusted,
-        sqrt(
-            (
-                adjusted_promoter_share + adjusted_detractor_share
-                - power(adjusted_promoter_share - adjusted_detractor_share, 2)
-            ) / adjusted_n
-        ) as nps_adjusted_se
-    from with_ratios
 )
 
 select
@@ -62,17 +46,11 @@ select
     segment,
     {{ experience_count_columns() }},
     nps,
-    case
-        when nps_responses > 0 then
-            greatest(-100.0, 100 * (nps_adjusted - 1.96 * nps_adjusted_se))
-    end as nps_ci_low,
-    case
-        when nps_responses > 0 then
-            least(100.0, 100 * (nps_adjusted + 1.96 * nps_adjusted_se))
-    end as nps_ci_high,
+    {{ nps_interval_bound('low') }} as nps_ci_low,
+    {{ nps_interval_bound('high') }} as nps_ci_high,
     nps_responses < {{ var('nps_low_sample_below') }} as low_sample,
     csat_pct,
     csat_mean,
     ces_mean,
     ces_easy_pct
-from with_interval
+from with_ratios

@@ -26,7 +26,7 @@ customers as (
     select
         customer_id,
         churn_risk,
-        percent_rank() over (order by revenue) as revenue_percentile
+        percent_rank() over (order by predicted_value_12m) as value_percentile
     from {{ ref('dim_customer') }}
 ),
 
@@ -112,7 +112,7 @@ scored as (
     select
         needing_followup.*,
         customers.churn_risk,
-        customers.revenue_percentile,
+        customers.value_percentile,
         posts.author_followers,
         posts.reposts,
         posts.likes,
@@ -130,7 +130,7 @@ scored as (
             needing_followup.sentiment_score <= {{ var('followup_severe_sentiment') }}, false
         ) as is_severe_text,
         coalesce(
-            customers.revenue_percentile >= 1 - {{ var('followup_top_value_share') }}, false
+            customers.value_percentile >= 1 - {{ var('followup_top_value_share') }}, false
         ) as is_top_value,
         coalesce(customers.churn_risk >= {{ var('followup_churn_risk') }}, false)
             as is_churn_risk,
