@@ -15,6 +15,7 @@ from pathlib import Path
 from random import Random
 
 from sample_data.actions import ExperienceModel, plan_actions
+from sample_data.competitors import CompetitorPlan, CompetitorTruth
 from sample_data.crm import crm_snapshot_dates, snapshots
 from sample_data.deliveries import Correction, write_duplicate
 from sample_data.entities import (
@@ -182,6 +183,8 @@ class _Run:
             self.seed, self.window.days, world.customer_scale, factory.versions
         )
         self.truth.write_spikes(factory.spikes.truth_rows(self.window.start))
+        factory.competitors = CompetitorPlan(self.seed, self.window.start, self.window.days)
+        self.brand_truth = CompetitorTruth(self.truth_dir, factory.competitors)
         followups = FollowUps(self.seed, factory, world.actions)
         manual = (
             next(i for i, s in enumerate(world.stores) if s.store_id == MISSING_COLUMN_STORE),
@@ -210,6 +213,7 @@ class _Run:
                     self._write(item, day)
             self._follow_up(day, followups, factory, dict(per_source))
         self.layout.close()
+        self.brand_truth.close()
         self._write_crm(world)
         self._write_actions()
         correction = self.correction.write(self.layout, self.rows)
@@ -252,6 +256,9 @@ class _Run:
             file_reason = Reason.MISSING_REQUIRED_COLUMN
         sink = self.layout.sink(item.source, item.stream, self.window.day(day))
         (rows or self.rows).write(item, sink, day, file_reason)
+        if item.truth is not None and item.truth.brand_mentions:
+            key = item.values[SOURCES[item.source].key]
+            self.brand_truth.record(item, key, self.window.day(day).isoformat())
 
     def _write_crm(self, world: World) -> None:
         """A full snapshot at the start, then monthly deltas of new and changed customers."""
