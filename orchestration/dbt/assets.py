@@ -133,8 +133,8 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
 # The marts get a definition of their own: text analytics (Python) sits between the
 # intermediate models and the marts, so each half runs as its own step in graph order. The
 # fake-review rules (models/intermediate/authenticity) read text analytics: they run with
-# the marts.
-AFTER_TEXT_ANALYTICS = "path:models/intermediate/authenticity"
+# the marts, and so do the brand mentions (models/intermediate/insights).
+AFTER_TEXT_ANALYTICS = "path:models/intermediate/authenticity path:models/intermediate/insights"
 dbt_transform_assets = _build_dbt_assets(
     "dbt_staging_and_intermediate",
     "path:models/staging path:models/intermediate",
