@@ -20,7 +20,9 @@ Three kinds of planted text:
 
 The competitor's name is written in simplified script, pinyin or English; texts the channel
 turns into traditional script carry the traditional form (長青, 小麥). Every random choice
-comes from ``Random(f"{seed}:competitors")``: the channels' own random stream is untouched.
+comes from ``Random(f"{seed}:competitors")``: the channels' own random stream is untouched, and
+``run.py`` renders the competitor posts from a stream of their own (no defects) and keeps them
+out of the posts later posts reply to, so the other rows come out as in a run without them.
 Each planted mention is a row of ``ground_truth/competitor_mentions.csv``; the plan (brands,
 surge month) is ``ground_truth/competitor_plan.json``.
 """
@@ -81,6 +83,14 @@ COMPARISON_OPENERS = (
     "对比过{c}家的，",
     "去年买的是{c}，今年",
     "在{c}和{brand}之间选了{brand}，",
+)
+#: On social media a post naming a competitor is about us only if it names us too (the rule
+#: of int_feedback_brands.mentions_only_competitors): social remarks name both.
+SOCIAL_COMPARISON_OPENERS = (
+    "之前一直用{c}，现在换成{brand}了，",
+    "朋友用{c}，我选了{brand}，",
+    "在{c}和{brand}之间选了{brand}，",
+    "{c}和{brand}都看过，最后买了{brand}，",
 )
 LOOKALIKE_OPENERS = (
     ("小麦", "暑假晒成了小麦色，"),
@@ -187,7 +197,7 @@ class CompetitorPlan:
                     truth = FeedbackTruth(
                         composed.sentiment, composed.aspects, script, True, brand_mentions=mentions
                     )
-                    items.append(Item("social", when, values, truth, planted))
+                    items.append(Item("social", when, values, truth, planted, protect=True))
         return items
 
     def remark(self, factory: FactoryBase, source: str, text: str, script: str):
@@ -200,13 +210,20 @@ class CompetitorPlan:
         if roll < P_COMPARISON:
             competitor = rng.choice(COMPETITORS)
             name = self._name(competitor)
-            opener = rng.choice(COMPARISON_OPENERS).format(c=name, brand=BRAND)
+            openers = SOCIAL_COMPARISON_OPENERS if source == "social" else COMPARISON_OPENERS
+            opener = rng.choice(openers).format(c=name, brand=BRAND)
             mention = (competitor.brand, "comparison", "", NEUTRAL)
             return _script_like(factory, opener, script) + text, (mention,)
         if source == "social" and roll < P_COMPARISON + P_LOOKALIKE:
             brand, opener = rng.choice(LOOKALIKE_OPENERS)
             return _script_like(factory, opener, script) + text, ((brand, "lookalike", "", ""),)
         return text, ()
+
+
+def about_competitors_only(item: Item) -> bool:
+    """True for a planted post about a competitor alone (not feedback about us)."""
+    truth = item.truth
+    return truth is not None and any(m[1] == "competitor_only" for m in truth.brand_mentions)
 
 
 def _folded(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from random import Random
 
 from sample_data.actions import ExperienceModel, plan_actions
-from sample_data.competitors import CompetitorPlan, CompetitorTruth
+from sample_data.competitors import CompetitorPlan, CompetitorTruth, about_competitors_only
 from sample_data.crm import crm_snapshot_dates, snapshots
 from sample_data.deliveries import Correction, write_duplicate
 from sample_data.entities import (
@@ -106,6 +106,12 @@ class _Run:
             Random(f"{seed}:followup_render"),
             self.truth,
         )
+        # Competitor posts (``competitors.py``) likewise render from their own clean stream.
+        self.competitor_rows = RowWriter(
+            DefectPlanter(Random(f"{seed}:competitor_defects"), 0.0),
+            Random(f"{seed}:competitor_render"),
+            self.truth,
+        )
         # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
         self.survey_drift = self._week_boundary(0.55)
         self.ecommerce_drift = self._week_boundary(0.70)
@@ -174,7 +180,9 @@ class _Run:
                 url = factory.post_url(item.values["platform"], item.values[key])
                 if url:
                     item.values["url"] = url
-            factory.remember_posts([item.values[key] for item in items])
+            factory.remember_posts(
+                [item.values[key] for item in items if not about_competitors_only(item)]
+            )
 
     def run(self) -> GenerationSummary:
         world = self.build_world()
@@ -210,7 +218,8 @@ class _Run:
                 items.sort(key=lambda it: it.when)
                 self.assign_ids(source, items, factory)
                 for item in items:
-                    self._write(item, day)
+                    competitor = about_competitors_only(item)
+                    self._write(item, day, self.competitor_rows if competitor else None)
             self._follow_up(day, followups, factory, dict(per_source))
         self.layout.close()
         self.brand_truth.close()
