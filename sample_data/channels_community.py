@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from sample_data.competitors import CompetitorPlan
 from sample_data.entities import (
     ONLINE_HOUR_CDF,
     STORE_HOUR_CDF,
@@ -21,6 +22,9 @@ from sample_data.texts import Composed, overall_polarity
 
 class CommunityChannels(FactoryBase):
     """``social`` and ``store_card`` rows."""
+
+    #: Planted competitor mentions (``competitors.py``), set by ``run.py``; none when unset.
+    competitors: CompetitorPlan | None = None
 
     # -- social ------------------------------------------------------------------------
 
@@ -54,6 +58,9 @@ class CommunityChannels(FactoryBase):
             product = rng.choice(w.products)
             ctx = self._ctx(product, store, None, day, store.city if store else None)
             text, composed, planted, script = self._text("social", aspects, ctx, day, product.sku)
+            brands: tuple = ()
+            if self.competitors is not None:
+                text, brands = self.competitors.remark(self, "social", text, script)
             author = rng.randrange(self._authors)
             prefix = {
                 "weibo": "wb",
@@ -77,7 +84,9 @@ class CommunityChannels(FactoryBase):
             }
             if self.recent_posts and rng.random() < 0.25:
                 values["parent_post_id"] = rng.choice(self.recent_posts)
-            truth = FeedbackTruth(composed.sentiment, composed.aspects, script, True)
+            truth = FeedbackTruth(
+                composed.sentiment, composed.aspects, script, True, brand_mentions=brands
+            )
             items.append(
                 Item(
                     "social",
@@ -89,6 +98,8 @@ class CommunityChannels(FactoryBase):
                     iso_mode="ms" if platform == "douyin" else None,
                 )
             )
+        if self.competitors is not None:
+            items.extend(self.competitors.social(self, day))
         return items
 
     def remember_posts(self, post_ids: list[str]) -> None:

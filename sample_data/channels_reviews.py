@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sample_data.competitors import CompetitorPlan
 from sample_data.entities import (
     ONLINE_HOUR_CDF,
     Customer,
@@ -56,6 +57,8 @@ class ReviewChannels(FactoryBase):
 
     #: Planted negative spikes (``spikes.py``), set by ``run.py``; none when unset.
     spikes: SpikePlan | None = None
+    #: Planted competitor mentions (``competitors.py``), set by ``run.py``; none when unset.
+    competitors: CompetitorPlan | None = None
 
     # -- app reviews -------------------------------------------------------------------
 
@@ -90,6 +93,9 @@ class ReviewChannels(FactoryBase):
                 text, composed, planted, script = self._text(
                     "app_review", aspects, ctx, day, product.sku
                 )
+            brands: tuple = ()
+            if self.competitors is not None:
+                text, brands = self.competitors.remark(self, "app_review", text, script)
             rating = self._rating(rng, composed.sentiment)
             version = self.version_at(day) if rng.random() < 0.8 else self.version_at(day - 25)
             values: dict = {
@@ -110,7 +116,9 @@ class ReviewChannels(FactoryBase):
                 if replied <= end:
                     values["reply_content"] = rng.choice(APP_REPLIES)
                     values["replied_at"] = replied
-            truth = FeedbackTruth(composed.sentiment, composed.aspects, script, bool(text))
+            truth = FeedbackTruth(
+                composed.sentiment, composed.aspects, script, bool(text), brand_mentions=brands
+            )
             # App Store data comes in UTC; one Android store sends naive local times.
             iso = None
             if platform == "ios" and rng.random() < 0.7:
@@ -171,6 +179,7 @@ class ReviewChannels(FactoryBase):
                 "ecommerce_review", TOPIC_MIX["ecommerce_review"], day, store.store_id, mood
             )
             ctx = self._ctx(product, store, platform, day)
+            brands: tuple = ()
             if not followup and rng.random() < 0.03:
                 text, planted, script = rng.choice(ECOMMERCE_DEFAULT_TEXTS), [], "hans"
                 composed = Composed(text, NEUTRAL, (Aspect("other", NEUTRAL),))
@@ -179,6 +188,8 @@ class ReviewChannels(FactoryBase):
                 text, composed, planted, script = self._text(
                     "ecommerce_review", aspects, ctx, day, product.sku
                 )
+                if self.competitors is not None:
+                    text, brands = self.competitors.remark(self, "ecommerce_review", text, script)
                 if followup:
                     text = w.composer.followup_prefix(rng) + text
                 rating = self._rating(rng, composed.sentiment)
@@ -204,7 +215,9 @@ class ReviewChannels(FactoryBase):
                 followup,
                 sentiment_tag,
             )
-            truth = FeedbackTruth(composed.sentiment, composed.aspects, script, True)
+            truth = FeedbackTruth(
+                composed.sentiment, composed.aspects, script, True, brand_mentions=brands
+            )
             iso = "ms" if platform == "douyin_shop" else ("z" if rng.random() < 0.03 else None)
             items.append(
                 Item("ecommerce_review", when, values, truth, planted, store.store_id, iso_mode=iso)

@@ -59,6 +59,8 @@ class FeedbackTruth:
     fake_campaign: str | None = None
     fake_pattern: str | None = None
     score: tuple[str, int] | None = None  # survey (type, score), for action tallies
+    #: Brands planted in the text (``competitors.py``): (brand, kind, topic, polarity).
+    brand_mentions: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass

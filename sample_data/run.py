@@ -16,6 +16,7 @@ from random import Random
 
 from sample_data import drivers
 from sample_data.actions import ExperienceModel, plan_actions
+from sample_data.competitors import CompetitorPlan, CompetitorTruth, about_competitors_only
 from sample_data.crm import crm_snapshot_dates, snapshots
 from sample_data.deliveries import Correction, write_duplicate
 from sample_data.entities import (
@@ -106,6 +107,12 @@ class _Run:
             Random(f"{seed}:followup_render"),
             self.truth,
         )
+        # Competitor posts (``competitors.py``) likewise render from their own clean stream.
+        self.competitor_rows = RowWriter(
+            DefectPlanter(Random(f"{seed}:competitor_defects"), 0.0),
+            Random(f"{seed}:competitor_render"),
+            self.truth,
+        )
         # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
         self.survey_drift = self._week_boundary(0.55)
         self.ecommerce_drift = self._week_boundary(0.70)
@@ -174,7 +181,9 @@ class _Run:
                 url = factory.post_url(item.values["platform"], item.values[key])
                 if url:
                     item.values["url"] = url
-            factory.remember_posts([item.values[key] for item in items])
+            factory.remember_posts(
+                [item.values[key] for item in items if not about_competitors_only(item)]
+            )
 
     def run(self) -> GenerationSummary:
         world = self.build_world()
@@ -183,6 +192,8 @@ class _Run:
             self.seed, self.window.days, world.customer_scale, factory.versions
         )
         self.truth.write_spikes(factory.spikes.truth_rows(self.window.start))
+        factory.competitors = CompetitorPlan(self.seed, self.window.start, self.window.days)
+        self.brand_truth = CompetitorTruth(self.truth_dir, factory.competitors)
         followups = FollowUps(self.seed, factory, world.actions)
         manual = (
             next(i for i, s in enumerate(world.stores) if s.store_id == MISSING_COLUMN_STORE),
@@ -208,9 +219,11 @@ class _Run:
                 items.sort(key=lambda it: it.when)
                 self.assign_ids(source, items, factory)
                 for item in items:
-                    self._write(item, day)
+                    competitor = about_competitors_only(item)
+                    self._write(item, day, self.competitor_rows if competitor else None)
             self._follow_up(day, followups, factory, dict(per_source))
         self.layout.close()
+        self.brand_truth.close()
         self._write_crm(world)
         self._write_actions()
         correction = self.correction.write(self.layout, self.rows)
@@ -253,6 +266,9 @@ class _Run:
             file_reason = Reason.MISSING_REQUIRED_COLUMN
         sink = self.layout.sink(item.source, item.stream, self.window.day(day))
         (rows or self.rows).write(item, sink, day, file_reason)
+        if item.truth is not None and item.truth.brand_mentions:
+            key = item.values[SOURCES[item.source].key]
+            self.brand_truth.record(item, key, self.window.day(day).isoformat())
 
     def _write_crm(self, world: World) -> None:
         """A full snapshot at the start, then monthly deltas of new and changed customers."""

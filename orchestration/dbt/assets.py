@@ -133,8 +133,8 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
 # The marts get a definition of their own: text analytics (Python) sits between the
 # intermediate models and the marts, so each half runs as its own step in graph order. The
 # fake-review rules (models/intermediate/authenticity) read text analytics: they run with
-# the marts, as do the key-driver inputs and fits (models/intermediate/insights), which read
-# the marts fct_feedback and fct_feedback_topic.
+# the marts, as do the key-driver inputs and fits and the brand mentions
+# (models/intermediate/insights), which read the marts fct_feedback and fct_feedback_topic.
 AFTER_TEXT_ANALYTICS = "path:models/intermediate/authenticity path:models/intermediate/insights"
 dbt_transform_assets = _build_dbt_assets(
     "dbt_staging_and_intermediate",

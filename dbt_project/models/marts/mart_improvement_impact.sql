@@ -38,6 +38,13 @@ mentions as (
             and actions.before_start <= topics.day
             and actions.after_end > topics.day
             and not topics.is_suspected_fake
+            -- A post about competitors only is not feedback about us (int_feedback_brands).
+            and not exists (
+                select 1 from {{ ref('int_feedback_brands') }} as brand_flags
+                where
+                    brand_flags.feedback_id = topics.feedback_id
+                    and brand_flags.mentions_only_competitors
+            )
 ),
 
 answers as (
