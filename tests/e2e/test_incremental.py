@@ -35,6 +35,8 @@ TABLES = [
     "marts.mart_topic_trend_weekly",
     "marts.mart_service_sla",
     "marts.mart_improvement_impact",
+    "intermediate.int_brand_mentions",
+    "marts.mart_brand_weekly",
 ]
 
 

@@ -15,6 +15,13 @@ import pandas as pd
 from text_analytics.brands import BrandAlias, mention_rows
 
 COLUMNS = ["feedback_id", "brand", "mention_count", "aliases_seen"]
+#: Explicit dtypes: DuckDB would type the columns of an empty frame as integers.
+DTYPES = {
+    "feedback_id": "string",
+    "brand": "string",
+    "mention_count": "int32",
+    "aliases_seen": "string",
+}
 
 
 def _quote(value: str) -> str:
@@ -33,12 +40,10 @@ def model(dbt, session):
     ]
     pairs = [(str(r.brand), str(r.word)) for r in lookalikes.itertuples(index=False)]
     if not aliases:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+        return pd.DataFrame([], columns=COLUMNS).astype(DTYPES)
     condition = " or ".join(
         f"contains(lower(text_clean), {_quote(a.alias.lower())})" for a in aliases
     )
     candidates = scores.filter(condition).project("feedback_id, text_clean").fetchall()
     rows = mention_rows(candidates, aliases, pairs)
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out["mention_count"] = out["mention_count"].astype("int32")
-    return out
+    return pd.DataFrame(rows, columns=COLUMNS).astype(DTYPES)
