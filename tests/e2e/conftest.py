@@ -12,6 +12,8 @@ from sample_data import generate
 from tests.pipeline import pipeline_resources
 
 SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
+#: What `make demo` generates (sample_data's defaults): for the tests that need its size.
+DEMO_SAMPLE = {"days": 180, "customers": 20_000, "seed": 42}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,18 @@ def run_all(
 def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     root = tmp_path_factory.mktemp("e2e")
     generate(out_dir=root / "landing", **SAMPLE)
+    warehouse = root / "warehouse.duckdb"
+    result = run_all(root / "landing", warehouse)
+    assert result.success
+    return PipelineRun(root / "landing", root / "ground_truth", warehouse, result)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """The demo's sample (seed 42, 20,000 customers, 180 days) through the whole pipeline:
+    a second seed, at the size where small effects are measurable (about two minutes)."""
+    root = tmp_path_factory.mktemp("e2e_demo")
+    generate(out_dir=root / "landing", **DEMO_SAMPLE)
     warehouse = root / "warehouse.duckdb"
     result = run_all(root / "landing", warehouse)
     assert result.success
