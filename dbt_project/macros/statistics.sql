@@ -88,21 +88,3 @@
 {% macro z_975() -%}
     cast(1.959963984540054 as double)
 {%- endmacro %}
-
-{#
-    Quantile of Student's t with df degrees of freedom at the normal quantile z: the
-    Cornish-Fisher expansion (Abramowitz and Stegun 26.7.5) to the 1/df^4 term; error below
-    1e-4 for 10+ degrees of freedom. Checked against scipy in tests/dbt/test_statistics.py.
-#}
-{% macro t_quantile(z, df) -%}
-    {%- set v = '(' ~ df ~ ')' -%}
-    {%- set x = '(' ~ z ~ ')' -%}
-    ({{ x }}
-        + (power({{ x }}, 3) + {{ x }}) / (4 * {{ v }})
-        + (5 * power({{ x }}, 5) + 16 * power({{ x }}, 3) + 3 * {{ x }}) / (96 * power({{ v }}, 2))
-        + (3 * power({{ x }}, 7) + 19 * power({{ x }}, 5) + 17 * power({{ x }}, 3) - 15 * {{ x }})
-        / (384 * power({{ v }}, 3))
-        + (79 * power({{ x }}, 9) + 776 * power({{ x }}, 7) + 1482 * power({{ x }}, 5)
-            - 1920 * power({{ x }}, 3) - 945 * {{ x }})
-        / (92160 * power({{ v }}, 4)))
-{%- endmacro %}
