@@ -169,11 +169,11 @@ action_overlaps as (
         on
             this.action_id != other.action_id
             and this.before_start < other.after_end
-            and other.before_start < this.after_end
+            and this.after_end > other.before_start
             and (
                 this.scope_channel = 'all'
-                or other.scope_channel = 'all'
                 or this.scope_channel = other.scope_channel
+                or other.scope_channel = 'all'
             )
             and (
                 this.scope_store_id is null
@@ -210,8 +210,9 @@ tested as (
         raw_tested.*,
         pre_trends.pretrend_windows,
         pre_trends.parallel_trends_slope,
-        {{ p_value_from_z('pre_trends.parallel_trends_slope / pre_trends.parallel_trends_slope_se') }}
-            as parallel_trends_p_value,
+        {{ p_value_from_z(
+            'pre_trends.parallel_trends_slope / pre_trends.parallel_trends_slope_se'
+        ) }} as parallel_trends_p_value,
         confounders.confounding_actions,
         case
             when raw_tested.metric = 'topic_volume_per_day'
@@ -231,6 +232,15 @@ tested as (
 
 -- The own-effect test: the DiD where a control exists, else the raw before/after test.
 -- Benjamini-Hochberg over all of them: q_(i) = min over j >= i of p_(j) m / j, capped at 1.
+own_tests as (
+    select
+        action_id,
+        metric,
+        case when has_control then did_p_value else p_value end as own_p_value
+    from tested
+    where enough_data and not not_measured
+),
+
 ranked as (
     select
         action_id,
@@ -238,14 +248,7 @@ ranked as (
         own_p_value,
         row_number() over (order by own_p_value, action_id, metric) as p_rank,
         count(*) over () as tests_in_run
-    from (
-        select
-            action_id,
-            metric,
-            case when has_control then did_p_value else p_value end as own_p_value
-        from tested
-        where enough_data and not not_measured
-    ) as own
+    from own_tests
     where own_p_value is not null
 ),
 
@@ -260,6 +263,14 @@ bh as (
             )
         ) as q_value
     from ranked
+),
+
+overlap_lists as (
+    select
+        action_id,
+        list(other_action_id order by other_action_id) as overlapping_actions
+    from action_overlaps
+    group by action_id
 ),
 
 judged as (
@@ -311,7 +322,7 @@ select
     judged.q_value,
     judged.own_test_significant
     and judged.confounding_actions is null
-    and judged.parallel_trends_ok is distinct from false as is_significant,
+    and coalesce(judged.parallel_trends_ok, true) as is_significant,
     case
         when judged.not_measured then 'not_applicable'
         when judged.q_value is null then 'insufficient_data'
@@ -321,7 +332,10 @@ select
             and (not judged.has_control or judged.confounding_actions is not null)
             then 'caveat'
         when not judged.own_test_significant then 'no_effect'
-        when (judged.own_estimate < 0) = (judged.metric in ('negative_share', 'topic_volume_per_day'))
+        -- Down is good for complaints and their volume, up for CSAT and NPS.
+        when
+            (judged.own_estimate < 0)
+            = (judged.metric in ('negative_share', 'topic_volume_per_day'))
             then 'worked'
         else 'worse'
     end as verdict,
@@ -370,11 +384,5 @@ select
 from judged
 inner join actions
     on judged.action_id = actions.action_id
-left join (
-    select
-        action_id,
-        list(other_action_id order by other_action_id) as overlapping_actions
-    from action_overlaps
-    group by action_id
-) as overlap_lists
+left join overlap_lists
     on judged.action_id = overlap_lists.action_id

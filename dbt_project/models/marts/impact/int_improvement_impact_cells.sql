@@ -56,6 +56,12 @@ placed_mentions as (
             and not topics.is_suspected_fake
 ),
 
+arms as (
+    select 'treated' as arm
+    union all
+    select 'control' as arm
+),
+
 -- Every (action, arm, day) so that days without a mention count as zero.
 action_days as (
     select
@@ -69,7 +75,7 @@ action_days as (
             {{ dbt.dateadd('day', -1, 'actions.after_end') }},
             interval 1 day
         ) as spine (day)
-    cross join (select 'treated' as arm union all select 'control' as arm) as arms
+    cross join arms
 ),
 
 daily_volume as (
