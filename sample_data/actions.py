@@ -5,6 +5,12 @@ per channel (tickets are complaints, store cards are polite) and per customer (`
 For a topic in an action's scope the negative share is the action's *planned* value instead:
 before launch the ``before`` share, from launch day on the ``after`` share. Effective actions
 plan a clear drop; ineffective ones plan the same share on both sides, so nothing changes.
+
+A market-wide change (``MarketShift``) moves a topic's negative share everywhere, in every
+channel and store, in and out of any action's scope, from its first day on. One coincides
+with the launch of an ineffective action (A07, product quality on marketplace reviews): a
+raw before/after in the action's scope sees a drop the action did not cause; a comparison
+with the same topic outside the scope (difference in differences) does not.
 """
 
 from __future__ import annotations
@@ -139,6 +145,39 @@ _ACTION_PLAN = (
 EFFECT_WINDOW_DAYS = 28
 
 
+@dataclass(frozen=True)
+class MarketShift:
+    """A change in every channel and store: the topic's negative log-odds move by
+    ``log_odds`` from ``first_day`` on (on top of any action's planned share)."""
+
+    topic: str
+    first_day: int
+    log_odds: float
+    coincides_with: str  # the action launched the same day
+    description: str
+
+
+#: (topic, action whose launch day it starts on, log-odds shift, description)
+_MARKET_PLAN = (
+    (
+        "product_quality",
+        "A07",
+        -0.5,
+        "上游面板供应商全行业换代，各渠道、各门店的质量投诉同时下降",
+    ),
+)
+
+
+def plan_market_shifts(actions: list[ImprovementAction]) -> list[MarketShift]:
+    """Market-wide changes, each starting on the launch day of the action it coincides with."""
+    launch = {a.action_id: a.launch_day for a in actions}
+    return [
+        MarketShift(topic, launch[aid], shift, aid, desc)
+        for topic, aid, shift, desc in _MARKET_PLAN
+        if aid in launch
+    ]
+
+
 def plan_actions(days: int) -> list[ImprovementAction]:
     """Actions launched in the middle of the period, with 28 days on both sides when possible."""
     margin = min(EFFECT_WINDOW_DAYS, days // 2)
@@ -195,17 +234,27 @@ def _sigmoid(x: float) -> float:
 class ExperienceModel:
     """Draws the polarity of one aspect of one feedback item."""
 
-    def __init__(self, actions: list[ImprovementAction]):
+    def __init__(
+        self, actions: list[ImprovementAction], market_shifts: list[MarketShift] | None = None
+    ):
         self.by_topic: dict[str, list[ImprovementAction]] = {}
         for action in actions:
             self.by_topic.setdefault(action.topic, []).append(action)
+        self.shifts: dict[str, list[MarketShift]] = {}
+        for shift in market_shifts or ():
+            self.shifts.setdefault(shift.topic, []).append(shift)
 
     def negative_share(self, source: str, topic: str, day: int, store_id: str | None) -> float:
-        """Planned negative share for an average customer (mood 0)."""
+        """Planned negative share for an average customer (mood 0), market shifts included."""
+        share = _sigmoid(_logit(BASE_NEGATIVE[topic]) + SOURCE_SHIFT[source])
         for action in self.by_topic.get(topic, ()):
             if action.in_scope(source, store_id):
-                return action.negative_before if day < action.launch_day else action.negative_after
-        return _sigmoid(_logit(BASE_NEGATIVE[topic]) + SOURCE_SHIFT[source])
+                share = action.negative_before if day < action.launch_day else action.negative_after
+                break
+        for shift in self.shifts.get(topic, ()):
+            if day >= shift.first_day:
+                share = _sigmoid(_logit(share) + shift.log_odds)
+        return share
 
     def polarity(
         self,

@@ -15,7 +15,7 @@ from pathlib import Path
 from random import Random
 
 from sample_data import drivers
-from sample_data.actions import ExperienceModel, plan_actions
+from sample_data.actions import ExperienceModel, plan_actions, plan_market_shifts
 from sample_data.competitors import CompetitorPlan, CompetitorTruth, about_competitors_only
 from sample_data.crm import crm_snapshot_dates, snapshots
 from sample_data.deliveries import Correction, write_duplicate
@@ -93,6 +93,7 @@ class _Run:
         self.customers_n = customers
         self.window = Window(end_date - timedelta(days=days - 1), end_date)
         self.actions = plan_actions(days)
+        self.market_shifts = plan_market_shifts(self.actions)
         self.truth = TruthRecorder(truth_dir, self.actions)
         self.rows = RowWriter(
             DefectPlanter(Random(f"{seed}:defects"), DEFECT_RATE),
@@ -145,7 +146,7 @@ class _Run:
         fakes = FakeReviewPlanner(
             Random(f"{seed}:fakes"), window, stores, products, composer, expected_reviews
         ).plan()
-        model = ExperienceModel(self.actions)
+        model = ExperienceModel(self.actions, self.market_shifts)
         return World(
             window,
             stores,
@@ -357,7 +358,7 @@ class _Run:
         files = self.layout.files
         set_delivery_mtimes(self.out, files)
         self.truth.close()
-        self.truth.write_actions(self.window.start)
+        self.truth.write_actions(self.window.start, self.market_shifts)
         drivers.write_effects(self.truth.dir / "key_driver_effects.csv")
         self.truth.write_files(files)
         self.truth.write_json("deliveries.json", self._deliveries(correction, duplicate))

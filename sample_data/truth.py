@@ -7,7 +7,9 @@ Files (all UTF-8 CSV with a header, or JSON):
 * ``defects.csv`` - every planted row defect: source, file, line, reason, field;
 * ``pii.csv`` - personal data (and look-alikes that are not personal) planted in texts;
 * ``fake_reviews.csv`` - every fake review with its campaign and pattern;
-* ``actions.csv`` - improvement actions with planned and realised negative shares;
+* ``actions.csv`` - improvement actions with planned and realised negative shares, and the
+  log-odds shift of a market-wide change that coincides with the launch (blank: none);
+* ``market_shifts.csv`` - market-wide changes of a topic's negative share (``actions.py``);
 * ``alert_spikes.csv`` - the negative spikes planted for the alerts mart (``spikes.py``);
 * ``key_driver_effects.csv`` - each topic's planted effect on NPS and CSAT (``drivers.py``);
 * ``files.csv`` - every landing file: kind, encoding, rows, delivery time, columns;
@@ -20,11 +22,12 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sample_data.actions import EFFECT_WINDOW_DAYS, ImprovementAction
+from sample_data.actions import EFFECT_WINDOW_DAYS, ImprovementAction, MarketShift
 from sample_data.items import Item
 from sample_data.phrases import NEGATIVE
 from sample_data.writers import FileInfo
@@ -210,7 +213,16 @@ class TruthRecorder:
         for handle in self._handles:
             handle.close()
 
-    def write_actions(self, start_date) -> None:
+    def write_actions(self, start_date, market_shifts: Sequence[MarketShift] = ()) -> None:
+        from datetime import timedelta
+
+        coinciding = {m.coincides_with: m.log_odds for m in market_shifts}
+        with open(self.dir / "market_shifts.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(("topic", "first_day", "log_odds", "coincides_with", "description"))
+            for m in market_shifts:
+                first = (start_date + timedelta(days=m.first_day)).isoformat()
+                writer.writerow((m.topic, first, m.log_odds, m.coincides_with, m.description))
         with open(self.dir / "actions.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(
@@ -231,9 +243,9 @@ class TruthRecorder:
                     "csat_pct_after",
                     "nps_before",
                     "nps_after",
+                    "market_shift_log_odds",
                 )
             )
-            from datetime import timedelta
 
             for t in self.tallies:
                 a = t.action
@@ -256,6 +268,7 @@ class TruthRecorder:
                         _blank(t.after.csat_pct() if survey else None),
                         _blank(t.before.nps_value() if survey else None),
                         _blank(t.after.nps_value() if survey else None),
+                        _blank(coinciding.get(a.action_id)),
                     )
                 )
 

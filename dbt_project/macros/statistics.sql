@@ -112,3 +112,8 @@
         + {{ s2 }} * (1 - {{ s2 }}) / nullif({{ n2 }}, 0)
     )
 {%- endmacro %}
+
+{# The normal 97.5 % quantile: the half-width of a two-sided 95 % interval in standard errors. #}
+{% macro z_975() -%}
+    cast(1.959963984540054 as double)
+{%- endmacro %}

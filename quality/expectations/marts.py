@@ -202,6 +202,8 @@ def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
             [
                 _unique("action_id", "metric"),
                 _between("p_value", 0, 1, "probability"),
+                _between("did_p_value", 0, 1, "probability"),
+                _between("q_value", 0, 1, "probability"),
             ],
         ),
         (
