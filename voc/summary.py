@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from text_analytics.adapt import REGISTRY, model_in_use
+from voc.insights_summary import print_insights
 from voc_core.catalog import relation_exists
 from voc_core.contracts import SOURCES
 from voc_core.settings import Settings
@@ -94,6 +95,7 @@ def print_summary(settings: Settings) -> None:
             print(f"  {status:<26}{n:>8,}")
         _print_sentiment_models(con)
         _print_closed_loop(con, settings)
+        print_insights(con)
     print(
         "\nNext:\n"
         "  make dev        Dagster UI at http://127.0.0.1:3000 (asset graph, runs, metadata)\n"
