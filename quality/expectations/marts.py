@@ -228,6 +228,44 @@ def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
             ],
         ),
         (
+            "mart_journey_monthly",
+            "select * from marts.mart_journey_monthly",
+            [
+                _unique("month_start", "touchpoint", "segment"),
+                _between("nps", -100, 100, "NPS"),
+                _between("nps_ci_low", -100, 100, "NPS interval"),
+                _between("nps_ci_high", -100, 100, "NPS interval"),
+                _between("csat_pct", 0, 100, "percentage"),
+                _between("ces_mean", 1, 7, "CES scale"),
+                _between("negative_share", 0, 1, "share"),
+                _at_least("nps_responses", "detractors", "detractors are answers."),
+                _at_least("text_items", "negative_text_items", "negative texts are texts."),
+            ],
+        ),
+        (
+            "mart_segment_value",
+            "select * from marts.mart_segment_value",
+            [
+                _unique("month_start", "segment"),
+                _between("detractor_share", 0, 1, "share"),
+                _between("churn_rate", 0, 1, "rate"),
+                _between("value_at_risk", 0, 1e12, "money"),
+                _at_least("predicted_value_12m", "value_at_risk", "risk is a part of value."),
+                _at_least("nps_responses", "detractors", "detractors are answers."),
+            ],
+        ),
+        (
+            "mart_brand_weekly",
+            "select * from marts.mart_brand_weekly",
+            [
+                _unique("week_start", "brand", "source", "platform", "topic"),
+                _between("share_of_voice", 0, 1, "share"),
+                _between("negative_share", 0, 1, "share"),
+                _between("avg_sentiment", -1, 1, "sentiment"),
+                _at_least("mentions", "negative_mentions", "negative mentions are mentions."),
+            ],
+        ),
+        (
             "mart_review_authenticity",
             "select feedback_id, suspicion_score, rule_count, behaviour_probability "
             "from marts.mart_review_authenticity",
