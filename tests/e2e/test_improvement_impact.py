@@ -51,6 +51,23 @@ def test_planted_effects_are_found_and_ineffective_actions_are_not(
     assert not small.is_significant.any(), small
 
 
+def test_on_the_demo_every_effective_action_worked_and_no_other(demo_run: PipelineRun) -> None:
+    """At the demo's size (seed 42, 20k customers) every effective action has the power to
+    show: each is `worked` on its primary metric with the interval below zero, and no
+    planted-ineffective action (A07 launched with the market-wide change) is significant on
+    any metric."""
+    truth = pd.read_csv(demo_run.truth / "actions.csv")
+    truth["effective"] = truth.effective.astype(str).str.lower() == "true"
+    merged = _impact(demo_run).merge(
+        truth[["action_id", "effective"]], on="action_id", validate="m:1"
+    )
+    assert not merged[~merged.effective].is_significant.any(), merged[~merged.effective]
+    primary = merged[merged.effective & merged.is_primary]
+    assert len(primary) == truth.effective.sum()
+    assert (primary.verdict == "worked").all(), primary
+    assert (primary.did_ci_high < 0).all() and (primary.q_value < 0.05).all(), primary
+
+
 def test_the_market_wide_change_is_not_the_actions_effect(pipeline_run: PipelineRun) -> None:
     shifts = pd.read_csv(pipeline_run.truth / "market_shifts.csv")
     impact = _impact(pipeline_run)
