@@ -170,6 +170,11 @@ def _build(path: Path, mentions: pd.DataFrame, answers: pd.DataFrame) -> None:
         ]
         con.register("survey", survey)
         con.execute("create table staging.stg_survey as select * from survey")
+        # No item here is a post about competitors only (the mart leaves those out).
+        con.execute(
+            "create table intermediate.int_feedback_brands "
+            "(feedback_id varchar, mentions_only_competitors boolean)"
+        )
         # One unanswered question: never counted.
         con.execute(
             "insert into staging.stg_survey values "
