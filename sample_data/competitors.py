@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -116,16 +114,6 @@ def surge_days(start: date, days: int) -> tuple[int, int]:
     return max(0, (first - start).days), min(days - 1, (following - start).days - 1)
 
 
-@contextmanager
-def _drawing_from(factory: FactoryBase, rng: Random) -> Iterator[None]:
-    saved = factory.rng
-    factory.rng = rng
-    try:
-        yield
-    finally:
-        factory.rng = saved
-
-
 class CompetitorPlan:
     """Draws the competitor posts and remarks; remembers what it planted for the truth."""
 
@@ -147,7 +135,7 @@ class CompetitorPlan:
         weakness, sometimes both in one post."""
         rng, w = self.rng, factory.w
         items = []
-        with _drawing_from(factory, rng):
+        with factory.drawing_from(rng):
             for competitor in COMPETITORS:
                 lam = self._rate(competitor.brand, day) * w.customer_scale
                 for _ in range(poisson(rng, lam)):

@@ -7,6 +7,8 @@ and turns aspects into noisy, sometimes traditional-script text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from random import Random
 
@@ -159,6 +161,17 @@ class FactoryBase:
         self._schedule_from_orders()
 
     # -- helpers -----------------------------------------------------------------------
+
+    @contextmanager
+    def drawing_from(self, rng: Random) -> Iterator[None]:
+        """Let the helpers (times, texts, ratings) draw from ``rng`` for a while: planted
+        extras use streams of their own, so adding one leaves every other draw unchanged."""
+        saved = self.rng
+        self.rng = rng
+        try:
+            yield
+        finally:
+            self.rng = saved
 
     def _schedule_from_orders(self) -> None:
         rng, orders, days = self.rng, self.w.orders, self.w.window.days

@@ -19,8 +19,6 @@ stream untouched. The spikes are written to ``ground_truth/alert_spikes.csv``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
@@ -120,17 +118,6 @@ def plan_spikes(
     return spikes
 
 
-@contextmanager
-def _drawing_from(factory: ReviewChannels, rng: Random) -> Iterator[None]:
-    """Let the factory's helpers (times, texts, ratings) draw from ``rng`` for a while."""
-    saved = factory.rng
-    factory.rng = rng
-    try:
-        yield
-    finally:
-        factory.rng = saved
-
-
 class SpikePlan:
     """The planned spikes and the extra items they add to a day of reviews."""
 
@@ -146,7 +133,7 @@ class SpikePlan:
         items = []
         rng = self.rng
         end = factory.w.window.at(factory.w.window.days * 86400 - 1)
-        with _drawing_from(factory, rng):
+        with factory.drawing_from(rng):
             for spike in self._active("app_review", day):
                 for _ in range(spike.extra_on(day)):
                     when = factory._when(day, ONLINE_HOUR_CDF)
@@ -181,7 +168,7 @@ class SpikePlan:
         """Extra complaints about deliveries from buyers in the failing province."""
         items = []
         rng, w = self.rng, factory.w
-        with _drawing_from(factory, rng):
+        with factory.drawing_from(rng):
             for spike in self._active("ecommerce_review", day):
                 for _ in range(spike.extra_on(day)):
                     when = factory._when(day, ONLINE_HOUR_CDF)
