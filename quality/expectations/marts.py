@@ -265,6 +265,40 @@ def mart_suites(only_new: bool = True) -> list[SuiteSpec]:
                 _at_least("mentions", "negative_mentions", "negative mentions are mentions."),
             ],
         ),
+        # Data health (report section 10): counts add up, shares in range.
+        (
+            "mart_data_health_sources",
+            "select * from marts.mart_data_health_sources",
+            [
+                _unique("source"),
+                _between("quarantined_pct", 0, 100, "percentage"),
+                _between("days_behind", 0, 100_000, "days"),
+                _at_least("files", "files_loaded", "files that brought rows are files."),
+                _at_least("rows_read", "rows_quarantined", "quarantined rows were read."),
+                _at_least("rows_read", "rows_loaded", "loaded rows were read."),
+            ],
+        ),
+        (
+            "mart_data_health_quarantine",
+            "select * from marts.mart_data_health_quarantine",
+            [
+                _unique("source", "reason"),
+                _at_least("quarantined_rows", "files", "every file counted gave a row."),
+            ],
+        ),
+        (
+            "mart_data_health_checks",
+            "select * from marts.mart_data_health_checks",
+            [
+                _unique("layer", "suite", "expectation"),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "severity", "value_set": ["error", "warning"]},
+                    "error",
+                    "severity is error or warning.",
+                ),
+            ],
+        ),
         (
             "mart_review_authenticity",
             "select feedback_id, suspicion_score, rule_count, behaviour_probability "
