@@ -80,7 +80,7 @@ SECTION_LABELS_6_10: dict[str, tuple[str, str]] = {
     # 7 follow-up
     "followup.title": ("跟进闭环与告警", "Follow-up and alerts"),
     "followup.empty": ("暂无需要跟进的反馈", "No feedback to follow up yet"),
-    "followup.store_team": ("门店 {store}", "Store {store}"),
+    "followup.store_teams": ("各门店（合计）", "stores (all)"),
     "followup.team.品控": ("品控", "Quality control"),
     "followup.team.物流": ("物流", "Logistics"),
     "followup.team.客服": ("客服", "Customer service"),

@@ -101,11 +101,14 @@ def table(headers: Sequence[str], body: Iterable[Sequence[object]], css: str = "
 
 def style(fig: go.Figure, height: int = 380, **layout: object) -> go.Figure:
     """The report's common figure layout."""
+    titled = "title" in layout
+    if titled:  # the title on top, the legend between it and the plot
+        layout["title"] = {"y": 0.99, "yanchor": "top", "x": 0.01, **layout["title"]}
     fig.update_layout(
         template="plotly_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        height=height + (40 if titled else 0),
+        margin={"l": 10, "r": 10, "t": 80 if titled else 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
         **layout,
     )
     fig.update_xaxes(automargin=True)

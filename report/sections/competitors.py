@@ -146,7 +146,13 @@ def _negative_figure(ctx: ReportContext, recent: list[dict], colours: dict[str, 
             x=names,
             y=values,
             marker_color=[colours[b["brand"]] for b in shown],
-            error_y={"type": "data", "array": highs, "arrayminus": lows, "thickness": 1.2},
+            error_y={
+                "type": "data",
+                "array": highs,
+                "arrayminus": lows,
+                "thickness": 1.2,
+                "color": "#555",
+            },
             hovertext=hover,
             hoverinfo="text",
             name=ctx.text("competitors.axis_negative"),
@@ -215,6 +221,7 @@ def _topic_figure(ctx: ReportContext, by_topic: list[dict], brands: list[str]) -
         height=120 + 40 * len(brands),
         title={"text": ctx.text("competitors.topic_title"), "font": {"size": 14}},
     )
+    fig.update_yaxes(autorange="reversed")
     return fig
 
 

@@ -35,11 +35,21 @@ PRIORITY_COLOURS = {"P1": "#b2182b", "P2": "#ef8a62", "P3": "#fddbc7", "P4": "#d
 ALERT_EXAMPLES = 2
 
 
+#: Prefix of a store's own team (dbt var followup_store_team_prefix): the store teams are
+#: drawn as one row, ``STORES``, or the chart would hold a row per store.
+STORE_PREFIX = "门店-"
+STORES = "*stores"
+#: SQL of the team a row is drawn under.
+_TEAM = (
+    f"case when starts_with(owner_team, '{STORE_PREFIX}') then '{STORES}' "
+    "else owner_team end as owner_team"
+)
+
+
 def team_name(ctx: ReportContext, team: str) -> str:
-    """A team's label; a store's team (``门店-S003``) as the store's label."""
-    prefix = "门店-"
-    if team.startswith(prefix):
-        return ctx.text("followup.store_team", store=team[len(prefix) :])
+    """A team's label; every store's team together as one."""
+    if team == STORES:
+        return ctx.text("followup.store_teams")
     return label(ctx, f"followup.team.{team}", team)
 
 
@@ -47,13 +57,13 @@ def _sla(ctx: ReportContext) -> list[dict]:
     start, end = window(ctx, SLA_DAYS)
     return rows(
         ctx,
-        """
-        select owner_team, priority,
+        f"""
+        select {_TEAM}, priority,
                count(*) filter (where responded_within_sla) as in_sla,
                count(responded_within_sla) as measured
         from marts.fct_followup
         where day between ? and ? and response_traceable
-        group by owner_team, priority
+        group by all
         order by owner_team, priority
         """,
         [start, end],
@@ -63,11 +73,12 @@ def _sla(ctx: ReportContext) -> list[dict]:
 def _backlog(ctx: ReportContext) -> list[dict]:
     return rows(
         ctx,
-        """
-        select owner_team, priority, overdue_backlog
+        f"""
+        select {_TEAM}, priority, sum(overdue_backlog) as overdue_backlog
         from marts.mart_followup_daily
         where day = (select max(day) from marts.mart_followup_daily where day <= ?)
           and overdue_backlog > 0
+        group by all
         order by owner_team, priority
         """,
         [ctx.as_of],
@@ -154,7 +165,7 @@ def _sla_figure(ctx: ReportContext, sla: list[dict], teams: list[str]) -> go.Fig
         title={"text": ctx.text("followup.sla_title", days=SLA_DAYS), "font": {"size": 14}},
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=ctx.text("followup.axis_priority"), side="top")
+    fig.update_xaxes(title_text=ctx.text("followup.axis_priority"))
     return fig
 
 
@@ -247,7 +258,8 @@ def _alerts_figure(ctx: ReportContext, alerts: list[dict], heading: str) -> go.F
     )
     style(
         fig,
-        height=max(220, 80 + 34 * len(alerts)),
+        height=max(160, 80 + 34 * len(alerts)),
+        bargap=0.5,
         title={"text": heading, "font": {"size": 14}},
     )
     fig.update_yaxes(autorange="reversed")

@@ -99,7 +99,13 @@ def _before_after(ctx: ReportContext, actions: list[dict]) -> go.Figure:
                     "color": [VERDICT_COLOURS.get(a["verdict"], "#8d99ae") for a in actions],
                     "line": {"width": 2},
                 },
-                error_x={"type": "data", "array": highs, "arrayminus": lows, "thickness": 1.2},
+                error_x={
+                    "type": "data",
+                    "array": highs,
+                    "arrayminus": lows,
+                    "thickness": 1.2,
+                    "color": "#555",
+                },
                 hovertext=hover,
                 hoverinfo="text+y",
             )
@@ -161,7 +167,13 @@ def _did(ctx: ReportContext, controlled: list[dict]) -> go.Figure:
                 "symbol": "diamond",
                 "color": [VERDICT_COLOURS.get(a["verdict"], "#8d99ae") for a in controlled],
             },
-            error_x={"type": "data", "array": highs, "arrayminus": lows, "thickness": 1.2},
+            error_x={
+                "type": "data",
+                "array": highs,
+                "arrayminus": lows,
+                "thickness": 1.2,
+                "color": "#555",
+            },
             hovertext=hover,
             hoverinfo="text+y",
         )
