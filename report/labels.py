@@ -81,6 +81,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "metric.nps": ("NPS", "NPS"),
     "metric.csat": ("CSAT（满意率 %）", "CSAT (% satisfied)"),
     "metric.ces": ("CES（1-7 均值）", "CES (mean 1-7)"),
+    "metric.nps_short": ("NPS", "NPS"),
     "metric.csat_short": ("CSAT", "CSAT"),
     "metric.ces_short": ("CES", "CES"),
     "metric.negative_share": ("负面占比", "Negative share"),

@@ -70,3 +70,16 @@ def proportion_change_p(x1: float, n1: float, x2: float, n2: float) -> float | N
     if se == 0:
         return None
     return two_sided_p((x2 / n2 - x1 / n1) / se)
+
+
+def nps_interval(promoters: float, detractors: float, n: float) -> tuple[float, float] | None:
+    """95% adjusted-Wald interval of NPS (MARTS.md: n' = n + 3, +0.75 to promoters and
+    detractors), clipped to [-100, 100]; None below 2 answers."""
+    if n < 2:
+        return None
+    adjusted = n + 3
+    p = (promoters + 0.75) / adjusted
+    d = (detractors + 0.75) / adjusted
+    centre = p - d
+    se = math.sqrt(max(0.0, p + d - centre * centre) / adjusted)
+    return max(-100.0, 100 * (centre - Z95 * se)), min(100.0, 100 * (centre + Z95 * se))
