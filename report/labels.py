@@ -227,8 +227,7 @@ _CORE: dict[str, tuple[str, str]] = {
         "(interval %{{customdata[0]:.1f}} – %{{customdata[1]:.1f}})<br>"
         "%{{customdata[2]:,}} negative mentions<br>%{{customdata[3]}}",
     ),
-    "key_drivers.threshold_share": ("负面提及率阈值 {value}", "share threshold {value}"),
-    "key_drivers.threshold_impact": ("影响阈值 {value}", "impact threshold {value}"),
+    "key_drivers.share_boundary": ("高/低提及率分界", "high/low share boundary"),
     "key_drivers.window": (
         "窗口：{start} 至 {end}，{n} 份 NPS 回答",
         "Window: {start} to {end}, {n} NPS answers",
