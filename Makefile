@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install demo test dev docs quality-docs bench bench-smoke lint clean
+.PHONY: help install demo report test dev docs quality-docs bench bench-smoke lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ demo: install  ## generate sample feedback, run the whole pipeline, print a summ
 	$(BIN)/python -m sample_data
 	$(BIN)/voc run
 	$(BIN)/voc summary
+
+report: install  ## build the VoC report from the current serving copy, print its path
+	$(BIN)/voc report
 
 test: install  ## run the whole test suite
 	$(BIN)/python -m pytest

@@ -17,6 +17,7 @@ from orchestration.quality.checks import quality_checks
 from orchestration.raw.assets import raw_assets
 from orchestration.raw.freshness import build_freshness_checks, build_freshness_sensor
 from orchestration.raw.sensors import build_landing_sensor
+from orchestration.report.assets import voc_report
 from orchestration.resources import build_resources
 from orchestration.schedules import build_nightly_schedule
 from orchestration.serving.assets import serving_marts
@@ -36,6 +37,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             serving_marts,
             alert_delivery,
             followup_queue_export,
+            voc_report,
         ],
         asset_checks=[*quality_checks, *freshness_checks],
         jobs=[refresh_job],

@@ -106,6 +106,14 @@ class ExportResource(dg.ConfigurableResource):
     business_timezone: str
 
 
+class ReportResource(dg.ConfigurableResource):
+    """Where the VoC report is written, in which language, and the time zone of its dates."""
+
+    report_dir: str
+    lang: str = "zh"
+    business_timezone: str
+
+
 class RunOptions(dg.ConfigurableResource):
     """The switches of one run, off by default.
 
@@ -155,6 +163,11 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         ),
         "exports": ExportResource(
             export_dir=str(settings.export_dir), business_timezone=settings.business_timezone
+        ),
+        "report": ReportResource(
+            report_dir=str(settings.report_dir),
+            lang=settings.report_lang,
+            business_timezone=settings.business_timezone,
         ),
         "run_options": RunOptions(),
     }

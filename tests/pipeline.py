@@ -18,6 +18,7 @@ def pipeline_settings(landing: Path, warehouse: Path, **overrides: Any) -> Setti
         serving_path=serving_path(warehouse),
         marts_parquet_dir=parquet_dir(warehouse),
         quality_docs_dir=warehouse.with_name(f"{warehouse.stem}.quality_docs"),
+        report_dir=report_dir(warehouse),
         **overrides,
     )
 
@@ -32,6 +33,11 @@ def pipeline_resources(landing: Path, warehouse: Path) -> dict:
 def serving_path(warehouse: Path) -> Path:
     """Where the pipeline run by a test publishes the serving copy of ``warehouse``."""
     return warehouse.with_name(f"{warehouse.stem}.serving.duckdb")
+
+
+def report_dir(warehouse: Path) -> Path:
+    """Where the pipeline run by a test writes the VoC report of ``warehouse``."""
+    return warehouse.with_name(f"{warehouse.stem}.report")
 
 
 def parquet_dir(warehouse: Path) -> Path:

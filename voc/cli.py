@@ -1,4 +1,4 @@
-"""The ``voc`` command: run the pipeline, summarise, score a file."""
+"""The ``voc`` command: run the pipeline, summarise, build the report, score a file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from voc_core.settings import get_settings
+from voc_core.settings import REPORT_LANGS, get_settings
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -29,6 +29,31 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     print_summary(get_settings())
     return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from report.build import build_report
+
+    settings = get_settings()
+    serving = Path(args.serving) if args.serving else settings.serving_path
+    if not serving.exists():
+        print(f"voc report: no serving copy at {serving}: run `voc run` first", file=sys.stderr)
+        return 2
+    result = build_report(
+        serving,
+        Path(args.out) if args.out else settings.report_dir,
+        lang=args.lang or settings.report_lang,
+        business_timezone=settings.business_timezone,
+    )
+    print(
+        f"{len(result.sections)} sections, {result.bytes:,} bytes, {result.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    for section in result.sections:
+        if section.error is not None:
+            print(f"voc report: section {section.id} failed: {section.error}", file=sys.stderr)
+    print(result.path)
+    return 1 if result.failed else 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -80,6 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="print what is in the warehouse")
     summary.set_defaults(func=_cmd_summary)
+
+    report = commands.add_parser(
+        "report",
+        help="build the VoC report (static HTML) from the serving copy and print its path",
+        description="Writes index.html and plotly.min.js into VOC_REPORT_DIR (default "
+        "data/report) from the serving copy (VOC_SERVING_PATH), as the nightly asset "
+        "report/voc_report does.",
+    )
+    report.add_argument(
+        "--lang",
+        choices=REPORT_LANGS,
+        default=None,
+        help="labels' language (default: VOC_REPORT_LANG, zh)",
+    )
+    report.add_argument(
+        "--out", default=None, metavar="DIR", help="folder (default: VOC_REPORT_DIR)"
+    )
+    report.add_argument(
+        "--serving", default=None, metavar="PATH", help="serving copy (default: VOC_SERVING_PATH)"
+    )
+    report.set_defaults(func=_cmd_report)
 
     score = commands.add_parser("score", help="add sentiment, topics and masking to a file")
     score.add_argument("--in", dest="input", required=True, help="CSV or JSON Lines file")

@@ -30,6 +30,9 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 #: The chat platforms whose incoming-webhook text message ``VOC_ALERT_FORMAT`` may name.
 ALERT_FORMATS = ("wecom", "dingtalk", "feishu", "slack")
 
+#: Languages of the VoC report (``VOC_REPORT_LANG``); the first is the default.
+REPORT_LANGS = ("zh", "en")
+
 
 class SettingsError(ValueError):
     """A ``VOC_*`` variable holds a value that cannot be used; the message names it."""
@@ -75,6 +78,10 @@ class Settings:
     alert_format: str = "wecom"
     #: Where the per-team CSV files of the open follow-up queue are written.
     export_dir: Path = DATA_DIR / "exports"
+    #: Where the nightly VoC report is written (``index.html`` and ``plotly.min.js``).
+    report_dir: Path = DATA_DIR / "report"
+    #: Language of the report's labels: one of ``REPORT_LANGS``.
+    report_lang: str = REPORT_LANGS[0]
 
     def timezone_for(self, source: str) -> str:
         """Local time zone in which a source writes naive timestamps."""
@@ -120,6 +127,8 @@ class Settings:
             alert_webhook=_webhook_url(env, "VOC_ALERT_WEBHOOK"),
             alert_format=_choice(env, "VOC_ALERT_FORMAT", ALERT_FORMATS, defaults.alert_format),
             export_dir=path("VOC_EXPORT_DIR", defaults.export_dir),
+            report_dir=path("VOC_REPORT_DIR", defaults.report_dir),
+            report_lang=_choice(env, "VOC_REPORT_LANG", REPORT_LANGS, defaults.report_lang),
         )
 
 

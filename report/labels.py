@@ -1,0 +1,345 @@
+"""Every user-visible string of the report, in Chinese (default) and English.
+
+``LABELS`` maps a key to ``(zh, en)``; values are ``str.format`` templates filled by
+``ctx.text(key, **values)``. Keys are grouped in blocks, one per owner, so two people can add
+keys without touching each other's lines: ``_COMMON`` (page frame, names of topics, segments,
+touchpoints, sources, metrics), ``_CORE`` (sections 1-5) and ``_SECTIONS_6_10``. A section's
+keys start with its id; ``<id>.title`` is required (the report shows it even when the
+section fails or its mart is missing).
+
+Names that come from the data (``topic.<name>``, ``segment.<name>``, ...) fall back to the raw
+name when a value has no label yet (a new topic in the seed must not break the nightly report);
+any other unknown key raises ``KeyError``, so a typo fails the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+LANGS = ("zh", "en")
+
+#: Key prefixes whose unknown values fall back to the value itself.
+NAME_PREFIXES = (
+    "topic.",
+    "segment.",
+    "touchpoint.",
+    "source.",
+    "platform.",
+    "brand.",
+    "team.",
+    "priority.",
+    "channel.",
+    "metric.",
+    "scope.",
+    "severity.",
+    "status.",
+    "quadrant.",
+)
+
+_COMMON: dict[str, tuple[str, str]] = {
+    # Page frame
+    "page.title": ("客户之声（VoC）报告", "Voice of the Customer report"),
+    "page.subtitle": (
+        "数据截至 {as_of}（{timezone}）· 生成于 {generated}",
+        "Data up to {as_of} ({timezone}) · generated {generated}",
+    ),
+    "page.subtitle_empty": (
+        "暂无数据 · 生成于 {generated}",
+        "No data yet · generated {generated}",
+    ),
+    "page.nav": ("目录", "Contents"),
+    "page.footer": (
+        "只读取服务副本（marts）中已脱敏的数据；图表由 Plotly 离线绘制，无需联网。",
+        "Read from the serving copy (marts) only, masked text only; charts drawn offline "
+        "by Plotly, no network needed.",
+    ),
+    "empty.no_data": ("暂无数据", "No data yet"),
+    "empty.no_table": (
+        "暂无数据：服务副本中还没有这张表（{table}）。",
+        "No data yet: the serving copy has no table {table} yet.",
+    ),
+    "error.section": (
+        "本节生成失败（{error}），其余各节不受影响。",
+        "This section failed to build ({error}); the other sections are unaffected.",
+    ),
+    "mark.low_sample": ("样本少", "low sample"),
+    "mark.low_sample_note": (
+        "样本少（少于 {n} 份回答），仅供参考",
+        "Low sample (fewer than {n} answers): read with care",
+    ),
+    "mark.significant": ("显著", "significant"),
+    "mark.not_significant": ("不显著", "not significant"),
+    "unit.answers": ("{n} 份回答", "{n} answers"),
+    "unit.mentions": ("{n} 次提及", "{n} mentions"),
+    "unit.items": ("{n} 条", "{n} items"),
+    "axis.month": ("月份", "Month"),
+    "axis.week": ("周（周一）", "Week (Monday)"),
+    "axis.topic": ("话题", "Topic"),
+    "axis.touchpoint": ("触点", "Touchpoint"),
+    # Metrics
+    "metric.nps": ("NPS", "NPS"),
+    "metric.csat": ("CSAT（满意率 %）", "CSAT (% satisfied)"),
+    "metric.ces": ("CES（1-7 均值）", "CES (mean 1-7)"),
+    "metric.nps_short": ("NPS", "NPS"),
+    "metric.csat_short": ("CSAT", "CSAT"),
+    "metric.ces_short": ("CES", "CES"),
+    "metric.negative_share": ("负面占比", "Negative share"),
+    "metric.mentions": ("提及数", "Mentions"),
+    "metric.interval": ("95% 区间", "95% interval"),
+    # Topics (voc_core.contracts.TOPICS)
+    "topic.product_quality": ("产品质量", "Product quality"),
+    "topic.service_attitude": ("服务态度", "Service attitude"),
+    "topic.logistics": ("物流配送", "Logistics"),
+    "topic.process": ("流程手续", "Process"),
+    "topic.price": ("价格", "Price"),
+    "topic.app_experience": ("App 体验", "App experience"),
+    "topic.store_environment": ("门店环境", "Store environment"),
+    "topic.other": ("其他", "Other"),
+    # Segments
+    "segment.all": ("全部客户", "All customers"),
+    "segment.digital_native": ("数字原生", "Digital natives"),
+    "segment.value_seeker": ("性价比型", "Value seekers"),
+    "segment.quality_seeker": ("品质型", "Quality seekers"),
+    "segment.mainstream": ("大众型", "Mainstream"),
+    "segment.unknown": ("未知客户", "Unknown customer"),
+    # Touchpoints (journey stages)
+    "touchpoint.purchase": ("购买", "Purchase"),
+    "touchpoint.delivery": ("配送", "Delivery"),
+    "touchpoint.support": ("客服", "Support"),
+    "touchpoint.store": ("门店", "Store"),
+    "touchpoint.app": ("App", "App"),
+    "touchpoint.unknown": ("未归类", "Unassigned"),
+    # Sources (voc_core.contracts.SOURCES)
+    "source.survey": ("问卷", "Surveys"),
+    "source.app_review": ("应用商店评论", "App reviews"),
+    "source.marketplace_review": ("电商平台评论", "Marketplace reviews"),
+    "source.social_post": ("社交媒体", "Social posts"),
+    "source.support_ticket": ("客服工单", "Support tickets"),
+    "source.store_card": ("门店意见卡", "Store cards"),
+    "source.crm_customer": ("CRM 客户", "CRM customers"),
+    "source.order": ("订单", "Orders"),
+    "source.improvement_action": ("改进措施", "Improvement actions"),
+}
+
+_CORE: dict[str, tuple[str, str]] = {
+    # 1 headline
+    "headline.title": ("本月概览", "This month at a glance"),
+    "headline.reading": (
+        "{month} NPS {nps}（较上月 {delta}），CSAT {csat}，CES {ces}；"
+        "待跟进 {open} 条，其中逾期 {overdue} 条；今日预警 {alerts} 条。",
+        "{month}: NPS {nps} ({delta} on last month), CSAT {csat}, CES {ces}; "
+        "{open} follow-ups open, {overdue} of them overdue; {alerts} alerts today.",
+    ),
+    "headline.empty": (
+        "暂无问卷回答：还没有 NPS、CSAT、CES 数据。",
+        "No survey answers yet: no NPS, CSAT or CES figures.",
+    ),
+    "headline.kpi_nps": ("NPS", "NPS"),
+    "headline.kpi_csat": ("CSAT 满意率", "CSAT satisfied"),
+    "headline.kpi_ces": ("CES 费力度（1-7）", "CES ease (1-7)"),
+    "headline.kpi_open": ("待跟进", "Open follow-ups"),
+    "headline.kpi_overdue": ("已逾期", "Overdue"),
+    "headline.kpi_alerts": ("今日预警", "Alerts today"),
+    "headline.month": ("{month}（截至 {as_of}）", "{month} (up to {as_of})"),
+    "headline.vs_last": ("较上月 {delta}", "{delta} vs last month"),
+    "headline.no_last": ("上月无数据", "no figure last month"),
+    "headline.interval": ("95% 区间 {low} – {high}", "95% interval {low} – {high}"),
+    "headline.n": ("{n} 份回答", "{n} answers"),
+    "headline.na": ("—", "—"),
+    "headline.overdue_traceable": (
+        "其中 {n} 条可在数据中追踪回复",
+        "{n} of them traceable in the data",
+    ),
+    "headline.alerts_critical": ("其中严重 {n} 条", "{n} critical"),
+    "headline.followup_note": (
+        "待跟进 = 尚未回复且未解决（含逾期）；预警为 {as_of} 当天触发的负面激增。",
+        "Open = neither answered nor resolved (overdue included); alerts are negative "
+        "spikes raised on {as_of}.",
+    ),
+    # 2 trends
+    "trends.title": ("NPS / CSAT / CES 月度趋势", "NPS / CSAT / CES by month"),
+    "trends.reading": (
+        "{segment}：NPS 从 {first_month} 的 {first} 变为 {last_month} 的 {last}（{delta}）；"
+        "最低 {min_month} {min}。",
+        "{segment}: NPS went from {first} in {first_month} to {last} in {last_month} "
+        "({delta}); lowest {min} in {min_month}.",
+    ),
+    "trends.reading_one": (
+        "{segment}：只有 {month} 一个月的数据，NPS {nps}。",
+        "{segment}: one month of data only ({month}), NPS {nps}.",
+    ),
+    "trends.empty": ("暂无按月的问卷数据。", "No survey answers by month yet."),
+    "trends.segment_menu": ("客户分群", "Segment"),
+    "trends.band": ("{metric} 95% 区间", "{metric} 95% interval"),
+    "trends.hover_nps": (
+        "{month}<br>NPS %{{y:.1f}}<br>区间 {low} – {high}<br>{n} 份回答",
+        "{month}<br>NPS %{{y:.1f}}<br>interval {low} – {high}<br>{n} answers",
+    ),
+    "trends.axis_nps": ("NPS（-100 ~ 100）", "NPS (-100 to 100)"),
+    "trends.axis_csat": ("CSAT 满意率 %", "CSAT % satisfied"),
+    "trends.axis_ces": ("CES 均值（1-7）", "CES mean (1-7)"),
+    "trends.low_sample_marker": ("样本少的月份", "Low-sample months"),
+    # 3 topic heat map
+    "topic_heatmap.title": ("话题 × 周：负面占比", "Topic x week: negative share"),
+    "topic_heatmap.reading": (
+        "最近一周（{week}）负面占比最高的话题是{topic}：{share}（{n} 次提及）。",
+        "In the latest week ({week}) {topic} had the highest negative share: {share} "
+        "({n} mentions).",
+    ),
+    "topic_heatmap.empty": ("暂无话题提及数据。", "No topic mentions yet."),
+    "topic_heatmap.hover": (
+        "%{{y}}<br>%{{x}} 这一周<br>负面占比 %{{z:.1%}}<br>%{{customdata[0]:,}} 次提及，"
+        "其中负面 %{{customdata[1]:,}}",
+        "%{{y}}<br>week of %{{x}}<br>negative share %{{z:.1%}}<br>%{{customdata[0]:,}} "
+        "mentions, %{{customdata[1]:,}} negative",
+    ),
+    "topic_heatmap.colorbar": ("负面占比", "Negative share"),
+    # 4 key drivers
+    "key_drivers.title": (
+        "关键驱动因素：影响 × 负面提及率",
+        "Key drivers: impact x negative share",
+    ),
+    "key_drivers.reading": (
+        "近 90 天最伤 NPS 的话题是{topic}：提及它的客户 NPS 低 {impact} 分"
+        "（{share} 的回答负面提及它）；优先处理：{fix_first}。",
+        "Over the last 90 days {topic} costs NPS the most: {impact} points lower for those "
+        "who mention it ({share} of answers mention it negatively); fix first: {fix_first}.",
+    ),
+    "key_drivers.none": ("无", "none"),
+    "key_drivers.empty": (
+        "暂无近 90 天的关键驱动因素数据。",
+        "No key-driver figures for the last 90 days yet.",
+    ),
+    "key_drivers.axis_x": (
+        "负面提及率（负面提及该话题的 NPS 回答占比）",
+        "Negative mention share (NPS answers mentioning the topic negatively)",
+    ),
+    "key_drivers.axis_y": (
+        "NPS 影响（提及者 − 未提及者，分）",
+        "NPS impact (mentioning minus not mentioning, points)",
+    ),
+    "key_drivers.hover": (
+        "%{{text}}<br>负面提及率 %{{x:.1%}}<br>NPS 影响 %{{y:.1f}}"
+        "（区间 %{{customdata[0]:.1f}} – %{{customdata[1]:.1f}}）<br>"
+        "%{{customdata[2]:,}} 次负面提及<br>%{{customdata[3]}}",
+        "%{{text}}<br>negative share %{{x:.1%}}<br>NPS impact %{{y:.1f}} "
+        "(interval %{{customdata[0]:.1f}} – %{{customdata[1]:.1f}})<br>"
+        "%{{customdata[2]:,}} negative mentions<br>%{{customdata[3]}}",
+    ),
+    "key_drivers.share_boundary": ("高/低提及率分界", "high/low share boundary"),
+    "key_drivers.window": (
+        "窗口：{start} 至 {end}，{n} 份 NPS 回答",
+        "Window: {start} to {end}, {n} NPS answers",
+    ),
+    "quadrant.fix_first": ("优先解决", "Fix first"),
+    "quadrant.monitor": ("持续关注", "Monitor"),
+    "quadrant.maintain": ("保持", "Maintain"),
+    "quadrant.low_priority": ("低优先级", "Low priority"),
+    # 5 journey
+    "journey.title": (
+        "客户旅程：各触点 NPS 与负面占比",
+        "Journey: NPS and negative share by touchpoint",
+    ),
+    "journey.reading": (
+        "近三个月（{start} 至 {end}）{touchpoint}的 NPS 最低：{nps}（{n} 份回答）；"
+        "负面占比最高的是{neg_touchpoint}：{share}。",
+        "Last three months ({start} to {end}): {touchpoint} has the lowest NPS, {nps} "
+        "({n} answers); {neg_touchpoint} has the highest negative share, {share}.",
+    ),
+    "journey.reading_no_nps": (
+        "近三个月（{start} 至 {end}）负面占比最高的触点是{neg_touchpoint}：{share}。",
+        "Last three months ({start} to {end}): {neg_touchpoint} has the highest negative "
+        "share, {share}.",
+    ),
+    "journey.empty": ("暂无客户旅程数据。", "No journey figures yet."),
+    "journey.nps_trace": ("NPS", "NPS"),
+    "journey.neg_trace": ("负面占比", "Negative share"),
+    "journey.axis_nps": ("NPS", "NPS"),
+    "journey.axis_neg": ("文本负面占比", "Negative share of text"),
+    "journey.hover_nps": (
+        "%{{x}}<br>NPS %{{y:.1f}}（区间 %{{customdata[0]:.1f}} – %{{customdata[1]:.1f}}）"
+        "<br>%{{customdata[2]:,}} 份回答",
+        "%{{x}}<br>NPS %{{y:.1f}} (interval %{{customdata[0]:.1f}} – %{{customdata[1]:.1f}})"
+        "<br>%{{customdata[2]:,}} answers",
+    ),
+    "journey.hover_neg": (
+        "%{{x}}<br>负面占比 %{{y:.1%}}<br>%{{customdata[0]:,}} 条文本<br>"
+        "主要负面话题：%{{customdata[1]}}",
+        "%{{x}}<br>negative share %{{y:.1%}}<br>%{{customdata[0]:,}} texts<br>"
+        "top negative topic: %{{customdata[1]}}",
+    ),
+    "journey.table_touchpoint": ("触点", "Touchpoint"),
+    "journey.table_nps": ("NPS", "NPS"),
+    "journey.table_n": ("回答数", "Answers"),
+    "journey.table_neg": ("负面占比", "Negative share"),
+    "journey.table_topic": ("主要负面话题", "Top negative topic"),
+}
+
+#: Sections 6-10 (improvements, followup, voices, competitors, data_health).
+_SECTIONS_6_10: dict[str, tuple[str, str]] = {}
+
+LABELS: dict[str, tuple[str, str]] = {**_COMMON, **_CORE, **_SECTIONS_6_10}
+
+
+def label(key: str, lang: str = "zh", **values: object) -> str:
+    """The label ``key`` in ``lang``, formatted with ``values``."""
+    index = LANGS.index(lang)
+    entry = LABELS.get(key)
+    if entry is None:
+        if key.startswith(NAME_PREFIXES):
+            return key.split(".", 1)[1]
+        raise KeyError(f"report label {key!r} is not in report.labels")
+    # Always formatted, so a template's literal braces (plotly hover templates) are written
+    # doubled, ``%{{y}}``, whether or not it takes values.
+    return entry[index].format(**values)
+
+
+def text_for(lang: str) -> Callable[..., str]:
+    """``ReportContext.text``: ``label`` bound to ``lang``."""
+    if lang not in LANGS:
+        raise ValueError(f"report language {lang!r}: expected one of {', '.join(LANGS)}")
+
+    def text(key: str, **values: object) -> str:
+        return label(key, lang, **values)
+
+    return text
+
+
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(day: date, lang: str) -> str:
+    """A business month, e.g. ``2026年10月`` or ``Oct 2026``."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月"
+    return f"{_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def day_label(day: date, lang: str) -> str:
+    """A business day, e.g. ``2026年10月31日`` or ``31 Oct 2026``."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_day_label(day: date, lang: str) -> str:
+    """A day within a year, for axes: ``10/31`` or ``31 Oct``."""
+    if lang == "zh":
+        return f"{day.month}/{day.day}"
+    return f"{day.day} {_EN_MONTHS[day.month - 1]}"
+
+
+def number(value: float | None, decimals: int = 1, signed: bool = False) -> str:
+    """``1,234.5``; ``—`` for a missing value; ``+1.2`` when ``signed``."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    sign = "+" if signed else ""
+    return f"{value:{sign},.{decimals}f}"
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A 0-1 share as ``12.3%``; ``—`` when missing."""
+    if share is None or share != share:
+        return "—"
+    return f"{100 * share:.{decimals}f}%"
