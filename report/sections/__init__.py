@@ -13,4 +13,9 @@ SECTIONS: tuple[str, ...] = (
     "key_drivers",
     "journey",
     # 6-10: report-sections
+    "improvements",
+    "followup",
+    "voices",
+    "competitors",
+    "data_health",
 )

@@ -36,7 +36,7 @@ OTHER_COLOURS = ("#4d7ea8", "#6c757d", "#2a9d8f", "#8e6c8a", "#e9a03b")
 
 
 def brand_name(ctx: ReportContext, brand: str) -> str:
-    return label(ctx, f"competitors.brand.{brand}", brand)
+    return label(ctx, f"brand.{brand}", brand)
 
 
 def _weekly(ctx: ReportContext, since) -> list[dict]:
@@ -228,7 +228,7 @@ def _topic_figure(ctx: ReportContext, by_topic: list[dict], brands: list[str]) -
 def build(ctx: ReportContext) -> Section:
     title = ctx.text("competitors.title")
     if ctx.as_of is None or not has_table(ctx.con, "mart_brand_weekly"):
-        return Section(ID, title, "", empty=ctx.text("common.no_data"))
+        return Section(ID, title, "", empty=ctx.text("empty.no_data"))
     weekly = _weekly(ctx, _week_start(ctx) - timedelta(weeks=TREND_WEEKS - 1))
     everything = recent_by_brand(ctx, "*")
     recent = [r for r in everything if r["topic"] == "all"]

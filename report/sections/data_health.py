@@ -249,7 +249,7 @@ def _failed_table(ctx: ReportContext, checks: list[dict]) -> str:
 def build(ctx: ReportContext) -> Section:
     title = ctx.text("data_health.title")
     if not all(has_table(ctx.con, t) for t in MARTS):
-        return Section(ID, title, "", empty=ctx.text("common.no_data"))
+        return Section(ID, title, "", empty=ctx.text("empty.no_data"))
     sources, quarantine, checks = _sources(ctx), _quarantine(ctx), _checks(ctx)
     if not any(s["files"] for s in sources):
         return Section(ID, title, "", empty=ctx.text("data_health.empty"))

@@ -3,10 +3,13 @@
 SLA attainment by owner team x priority over the last 28 business days
 (``marts.fct_followup``: of the items whose deadline has passed or that were answered,
 ``responded_within_sla`` not null, the share answered in time; items whose response the data
-cannot show, ``response_traceable`` false, are left out), the overdue backlog at the end of
-the report's day (``marts.mart_followup_daily.overdue_backlog``) by team and priority, and
-the day's alerts (``marts.mart_alerts``) with their evidence: the day's negative mentions
-against the control limit and the scope's baseline share, and masked example texts.
+cannot show, ``response_traceable`` false, are left out - ``mart_followup_daily``'s
+``responded_in_sla_pct`` divides by every new item, the not-yet-due ones included, which
+understates the last days), the overdue backlog as of the data's last day (items of status
+``overdue``, the headline's figure) by team and priority, and the day's alerts
+(``marts.mart_alerts``) with their evidence: the day's negative mentions against the control
+limit and the scope's baseline share, and masked example texts. Without an alert today, the
+latest day that had some is shown, named as such.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def team_name(ctx: ReportContext, team: str) -> str:
     """A team's label; every store's team together as one."""
     if team == STORES:
         return ctx.text("followup.store_teams")
-    return label(ctx, f"followup.team.{team}", team)
+    return label(ctx, f"team.{team}", team)
 
 
 def _sla(ctx: ReportContext) -> list[dict]:
@@ -74,14 +77,13 @@ def _backlog(ctx: ReportContext) -> list[dict]:
     return rows(
         ctx,
         f"""
-        select {_TEAM}, priority, sum(overdue_backlog) as overdue_backlog
-        from marts.mart_followup_daily
-        where day = (select max(day) from marts.mart_followup_daily where day <= ?)
-          and overdue_backlog > 0
+        select {_TEAM}, priority, count(*) as overdue_backlog,
+               count(*) filter (where response_traceable) as traceable
+        from marts.fct_followup
+        where status = 'overdue'
         group by all
         order by owner_team, priority
         """,
-        [ctx.as_of],
     )
 
 
@@ -173,6 +175,7 @@ def _backlog_figure(ctx: ReportContext, backlog: list[dict], teams: list[str]) -
     fig = go.Figure()
     shown = [t for t in teams if any(r["owner_team"] == t for r in backlog)]
     counts = {(r["owner_team"], r["priority"]): r["overdue_backlog"] for r in backlog}
+    traceable = {(r["owner_team"], r["priority"]): r["traceable"] for r in backlog}
     for priority in PRIORITIES:
         values = [counts.get((t, priority), 0) for t in shown]
         if not any(values):
@@ -185,7 +188,13 @@ def _backlog_figure(ctx: ReportContext, backlog: list[dict], teams: list[str]) -
                 name=priority,
                 marker_color=PRIORITY_COLOURS[priority],
                 hovertext=[
-                    ctx.text("followup.hover_backlog", priority=priority, n=num(v)) for v in values
+                    ctx.text(
+                        "followup.hover_backlog",
+                        priority=priority,
+                        n=num(counts.get((t, priority), 0)),
+                        traceable=num(traceable.get((t, priority), 0)),
+                    )
+                    for t in shown
                 ],
                 hoverinfo="text+y",
             )
@@ -295,7 +304,7 @@ def build(ctx: ReportContext) -> Section:
     title = ctx.text("followup.title")
     needed = ("fct_followup", "mart_followup_daily", "mart_alerts")
     if ctx.as_of is None or not all(has_table(ctx.con, t) for t in needed):
-        return Section(ID, title, "", empty=ctx.text("common.no_data"))
+        return Section(ID, title, "", empty=ctx.text("empty.no_data"))
     sla, backlog, alerts = _sla(ctx), _backlog(ctx), _alerts(ctx, ctx.as_of)
     # No alert today: the latest day that had some, so their evidence stays in view.
     latest_day = None if alerts else _latest_alert_day(ctx)
@@ -307,6 +316,7 @@ def build(ctx: ReportContext) -> Section:
     in_sla = sum(r["in_sla"] for r in sla)
     measured = sum(r["measured"] for r in sla)
     overdue = sum(r["overdue_backlog"] for r in backlog)
+    traceable = sum(r["traceable"] for r in backlog)
     if measured:
         figures.append(_sla_figure(ctx, sla, teams))
     if backlog:
@@ -336,6 +346,7 @@ def build(ctx: ReportContext) -> Section:
             priority=worst["priority"],
             worst=pct(worst["in_sla"] / worst["measured"]),
             overdue=num(overdue),
+            traceable=num(traceable),
             alerts=len(alerts),
         )
     else:
@@ -350,6 +361,7 @@ def build(ctx: ReportContext) -> Section:
             "sla_pct": None if not measured else round(100 * in_sla / measured, 1),
             "sla_measured": measured,
             "overdue": overdue,
+            "overdue_traceable": traceable,
             "alerts_today": len(alerts),
             "latest_alert_day": None if latest_day is None else str(latest_day),
         },

@@ -84,7 +84,9 @@ def _before_after(ctx: ReportContext, actions: list[dict]) -> go.Figure:
                     period=ctx.text(f"improvements.{period}"),
                     value=pct(value),
                     n=num(n),
-                    low_sample=ctx.text("common.low_sample") if (n or 0) < LOW_SAMPLE else "",
+                    low_sample=(
+                        " · " + ctx.text("mark.low_sample") if (n or 0) < LOW_SAMPLE else ""
+                    ),
                 )
             )
         fig.add_trace(
@@ -256,7 +258,7 @@ def _table(ctx: ReportContext, actions: list[dict]) -> str:
 def build(ctx: ReportContext) -> Section:
     title = ctx.text("improvements.title")
     if not has_table(ctx.con, "mart_improvement_impact"):
-        return Section(ID, title, "", empty=ctx.text("common.no_data"))
+        return Section(ID, title, "", empty=ctx.text("empty.no_data"))
     actions = rows(ctx, _QUERY)
     measured = [a for a in actions if a["before_value"] is not None or a["after_value"] is not None]
     if not measured:

@@ -214,7 +214,7 @@ def _cut(text: str) -> str:
 def build(ctx: ReportContext) -> Section:
     title = ctx.text("voices.title")
     if ctx.as_of is None or not has_table(ctx.con, "fct_feedback"):
-        return Section(ID, title, "", empty=ctx.text("common.no_data"))
+        return Section(ID, title, "", empty=ctx.text("empty.no_data"))
     start, end = window(ctx, WINDOW_DAYS)
     keywords = _keywords(ctx, start, end)
     topics = _topics(ctx, start, end)
