@@ -9,6 +9,9 @@ import pytest
 
 from tests.landing_fixture import write_landing
 
+#: The end-to-end session fixtures (``pipeline_run``, ``demo_run``), shared by every folder.
+pytest_plugins = ["tests.e2e.fixtures"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
