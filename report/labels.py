@@ -321,9 +321,9 @@ _SECTIONS_6_10: dict[str, tuple[str, str]] = {
         "significant but to be read with care).",
     ),
     "improvements.caveat_note": (
-        "{n} 项结果带有提示（无对照组、前趋势不平行或有重叠措施），请谨慎解读。",
-        "{n} results carry a caveat (no control group, non-parallel pre-trends or an "
-        "overlapping action): read them with care.",
+        "{n} 项结果显著但需谨慎解读（无对照组、前趋势不平行或有重叠措施）。",
+        "{n} significant results are to be read with care (no control group, non-parallel "
+        "pre-trends or an overlapping action).",
     ),
     "improvements.col.action": ("措施", "Action"),
     "improvements.col.topic": ("主题", "Topic"),

@@ -267,7 +267,7 @@ def build(ctx: ReportContext) -> Section:
     controlled = [a for a in measured if a["has_control"] and a["did_estimate"] is not None]
     if controlled:
         figures.append(_did(ctx, controlled))
-    caveats = [a for a in measured if a["caveat"]]
+    caveats = [a for a in measured if a["verdict"] == "caveat"]
     notes = ""
     if caveats:
         notes = f'<p class="note">{esc(ctx.text("improvements.caveat_note", n=len(caveats)))}</p>'
