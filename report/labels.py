@@ -137,7 +137,7 @@ _CORE: dict[str, tuple[str, str]] = {
     ),
     "headline.kpi_nps": ("NPS", "NPS"),
     "headline.kpi_csat": ("CSAT 满意率", "CSAT satisfied"),
-    "headline.kpi_ces": ("CES 费力度（1-7）", "CES ease (1-7)"),
+    "headline.kpi_ces": ("CES 省力度（1-7）", "CES ease (1-7)"),
     "headline.kpi_open": ("待跟进", "Open follow-ups"),
     "headline.kpi_overdue": ("已逾期", "Overdue"),
     "headline.kpi_alerts": ("今日预警", "Alerts today"),
