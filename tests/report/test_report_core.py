@@ -247,6 +247,7 @@ def test_a_one_day_copy_renders_every_section(
     assert head.empty is None
     assert head.summary["nps"] == 100.0 and head.summary["nps_responses"] == 1
     assert head.summary["nps_delta"] is None  # no last month
+    assert label("headline.no_last", lang) in head.reading
     assert head.summary["ces"] is None  # no CES answer: shown as a dash, not 0
     assert label("mark.low_sample", lang) in page
     kpis = _kpis(page)
