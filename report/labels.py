@@ -131,13 +131,19 @@ _CORE: dict[str, tuple[str, str]] = {
         "{month}: NPS {nps} ({delta} on last month), CSAT {csat}, CES {ces}; "
         "{open} follow-ups open, {overdue} of them overdue; {alerts} alerts today.",
     ),
+    "headline.reading_no_last": (
+        "{month} NPS {nps}（上月无数据），CSAT {csat}，CES {ces}；"
+        "待跟进 {open} 条，其中逾期 {overdue} 条；今日预警 {alerts} 条。",
+        "{month}: NPS {nps} (no figure last month), CSAT {csat}, CES {ces}; "
+        "{open} follow-ups open, {overdue} of them overdue; {alerts} alerts today.",
+    ),
     "headline.empty": (
         "暂无问卷回答：还没有 NPS、CSAT、CES 数据。",
         "No survey answers yet: no NPS, CSAT or CES figures.",
     ),
     "headline.kpi_nps": ("NPS", "NPS"),
     "headline.kpi_csat": ("CSAT 满意率", "CSAT satisfied"),
-    "headline.kpi_ces": ("CES 费力度（1-7）", "CES ease (1-7)"),
+    "headline.kpi_ces": ("CES 省力度（1-7）", "CES ease (1-7)"),
     "headline.kpi_open": ("待跟进", "Open follow-ups"),
     "headline.kpi_overdue": ("已逾期", "Overdue"),
     "headline.kpi_alerts": ("今日预警", "Alerts today"),
@@ -242,16 +248,16 @@ _CORE: dict[str, tuple[str, str]] = {
         "Journey: NPS and negative share by touchpoint",
     ),
     "journey.reading": (
-        "近三个月（{start} 至 {end}）{touchpoint}的 NPS 最低：{nps}（{n} 份回答）；"
+        "{period}，{touchpoint}的 NPS 最低：{nps}（{n} 份回答）；"
         "负面占比最高的是{neg_touchpoint}：{share}。",
-        "Last three months ({start} to {end}): {touchpoint} has the lowest NPS, {nps} "
+        "{period}: {touchpoint} has the lowest NPS, {nps} "
         "({n} answers); {neg_touchpoint} has the highest negative share, {share}.",
     ),
     "journey.reading_no_nps": (
-        "近三个月（{start} 至 {end}）负面占比最高的触点是{neg_touchpoint}：{share}。",
-        "Last three months ({start} to {end}): {neg_touchpoint} has the highest negative "
-        "share, {share}.",
+        "{period}，负面占比最高的触点是{neg_touchpoint}：{share}。",
+        "{period}: {neg_touchpoint} has the highest negative share, {share}.",
     ),
+    "journey.period": ("{start} 至 {end}", "{start} to {end}"),
     "journey.empty": ("暂无客户旅程数据。", "No journey figures yet."),
     "journey.nps_trace": ("NPS", "NPS"),
     "journey.neg_trace": ("负面占比", "Negative share"),

@@ -319,7 +319,7 @@ def build(ctx: ReportContext) -> Section:
 
     nps = by_metric["nps"]
     reading = t(
-        "headline.reading",
+        "headline.reading" if nps.delta is not None else "headline.reading_no_last",
         month=month_label(month, ctx.lang) if month else "—",
         nps=show(nps),
         delta=number(nps.delta, 1, signed=True),

@@ -40,6 +40,13 @@ def by_touchpoint(ctx: ReportContext) -> tuple[pd.DataFrame, date | None, date |
         return pd.DataFrame(), None, None
     latest = pd.Timestamp(latest).date()
     start = _months_back(latest, MONTHS - 1)
+    # The window's first month with data (a young warehouse has fewer than MONTHS).
+    start = ctx.con.execute(
+        "select min(month_start) from marts.mart_journey_monthly "
+        "where segment = 'all' and month_start between ? and ?",
+        [start, latest],
+    ).fetchone()[0]
+    start = pd.Timestamp(start).date()
     df = ctx.con.execute(
         """
         select touchpoint,
@@ -138,7 +145,11 @@ def build(ctx: ReportContext) -> Section:
     fig.update_yaxes(title_text=t("journey.axis_neg"), tickformat=".0%", row=1, col=2)
     fig.update_layout(height=420, showlegend=False, bargap=0.35)
 
-    period = {"start": month_label(start, ctx.lang), "end": month_label(end, ctx.lang)}
+    period = {
+        "period": month_label(end, ctx.lang)
+        if start == end
+        else t("journey.period", start=month_label(start, ctx.lang), end=month_label(end, ctx.lang))
+    }
     worst_text = (
         with_text.sort_values("negative_share", ascending=False).iloc[0]
         if not with_text.empty
