@@ -14,7 +14,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt.project import dbt_project, dbt_vars, ensure_manifest
+from orchestration.dbt.project import (
+    PARTIAL_PARSE_FILE,
+    dbt_project,
+    dbt_vars,
+    ensure_manifest,
+    remember_partial_parse,
+    seed_partial_parse,
+    step_target_path,
+)
 from orchestration.dbt.translator import VocDbtTranslator
 from orchestration.metadata import count_rows_if_exists, quote_relation, table_metadata
 from orchestration.resources import LandingZoneResource, RunOptions, WarehouseResource
@@ -108,10 +116,16 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
 
         events: list[Any] = []
         failure: Exception | None = None
-        invocation = dbt.cli(["build", "--vars", vars_json, *full_refresh], context=context)
+        # dbt parses the project again unless it finds the state of a call with these vars.
+        target_path = step_target_path(context.op_execution_context.op.name, context.run.run_id)
+        seed_partial_parse(vars_json, target_path)
+        invocation = dbt.cli(
+            ["build", "--vars", vars_json, *full_refresh], context=context, target_path=target_path
+        )
         try:
             for event in invocation.stream():
                 events.append(event)
+            remember_partial_parse(vars_json, target_path / PARTIAL_PARSE_FILE)
         except Exception as exc:  # dbt failed: still report what it did build, then fail
             failure = exc
             # Said first: reading the tables' metadata below can fail too and hide it.

@@ -6,7 +6,9 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
+import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -97,6 +99,62 @@ def _stamp_path() -> Path:
     return Path(dbt_project.manifest_path).parent / "voc_parse_fingerprint.txt"
 
 
+#: dbt's partial-parse state, in each dbt step's target folder and in the project's.
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+#: How many partial-parse files ``remember_partial_parse`` keeps (the newest).
+PARSE_CACHE_KEEP = 24
+
+
+def parse_cache_file(vars_json: str) -> Path:
+    """Where ``remember_partial_parse`` keeps the partial-parse file of dbt calls with these
+    vars: ``target/partial_parse_by_vars/<hash of the vars>.msgpack``."""
+    key = hashlib.sha256(vars_json.encode()).hexdigest()[:24]
+    return Path(dbt_project.manifest_path).parent / "partial_parse_by_vars" / f"{key}.msgpack"
+
+
+def step_target_path(step_name: str, run_id: str) -> Path:
+    """A target folder of its own for one dbt step (dagster-dbt's naming), so artefacts of
+    runs never mix."""
+    return (
+        Path(dbt_project.manifest_path).parent / f"{step_name}-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    )
+
+
+def seed_partial_parse(vars_json: str, target_path: Path) -> None:
+    """Give a dbt step the partial-parse file of the last dbt call with the same vars.
+
+    dbt throws its partial-parse state away and parses the whole project (seconds) when the
+    vars it is given differ from those it was parsed with, and the warehouse file is one of
+    them. dagster-dbt copies the project's ``target/partial_parse.msgpack`` into each step's
+    target folder, but that one holds the vars of the last ``prepare_manifest``: any other
+    warehouse (a test's, a second settings file) paid a whole parse on every dbt step. dbt
+    still checks every project file against the state it is given, so an outdated file costs
+    a parse, never a wrong manifest."""
+    cached = parse_cache_file(vars_json)
+    if not cached.exists():
+        return  # dagster-dbt copies the project's own
+    target_path.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(cached, target_path / PARTIAL_PARSE_FILE)
+    except FileNotFoundError:  # pruned meanwhile by another process
+        return
+
+
+def remember_partial_parse(vars_json: str, source: Path) -> None:
+    """Keep ``source`` (a partial-parse file dbt wrote with these vars) for the next dbt call
+    with them (``seed_partial_parse``); only the newest ``PARSE_CACHE_KEEP`` are kept."""
+    if not source.is_file():
+        return
+    cached = parse_cache_file(vars_json)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
+    shutil.copyfile(source, partial)
+    os.replace(partial, cached)  # whole or absent for a concurrent reader
+    kept = sorted(cached.parent.glob("*.msgpack"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in kept[PARSE_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)
+
+
 def prepare_manifest(settings: Settings | None = None) -> None:
     """Run ``dbt parse`` so ``target/manifest.json`` matches the models on disk, unless the
     manifest was parsed from exactly these files and settings (a parse costs about 10 s)."""
@@ -115,6 +173,7 @@ def prepare_manifest(settings: Settings | None = None) -> None:
         ["parse", "--quiet", "--vars", vars_json], target_path=dbt_project.target_path
     ).wait()
     stamp.write_text(fingerprint, encoding="utf-8")
+    remember_partial_parse(vars_json, Path(dbt_project.manifest_path).parent / PARTIAL_PARSE_FILE)
 
 
 def ensure_manifest(settings: Settings | None = None) -> None:
