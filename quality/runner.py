@@ -180,7 +180,9 @@ def validate(
     datasource = _datasource(context)
     run_id = RunIdentifier(run_name=run_name, run_time=run_time)
     outcomes: list[CheckOutcome] = []
+    suite_names: list[str] = []
     for spec, frame in suites:
+        suite_names.append(spec.name)
         suite = gx.ExpectationSuite(
             name=spec.name,
             expectations=[_expectation(gxe, c) for c in spec.checks],
@@ -198,5 +200,23 @@ def validate(
         outcomes.extend(_outcomes(spec, validation))
     if docs_dir is not None:
         _prune(docs_dir / "_gx" / "gx" / "uncommitted" / "validations", KEEP_RUNS)
-        context.build_data_docs(site_names=[SITE_NAME])
+        _build_docs(context, run_name, suite_names)
     return outcomes
+
+
+def _build_docs(context: Any, run_name: str, suite_names: list[str]) -> None:
+    """Render the pages of this call's suites and results, then the index of every stored
+    result. The pages of earlier results are on disk from the call that stored them; a
+    whole rebuild rendered them all again (up to ``KEEP_RUNS`` per suite, every layer, on
+    every call)."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    new_results = [
+        key
+        for key in context.validation_results_store.list_keys()
+        if key.run_id.run_name == run_name
+    ]
+    suites = [ExpectationSuiteIdentifier(name=name) for name in suite_names]
+    context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=[*suites, *new_results])
