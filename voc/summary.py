@@ -104,6 +104,9 @@ def print_summary(settings: Settings) -> None:
         "con.sql('select * from raw._quarantine limit 20').show()\"\n"
         "  make test       the test suite\n"
     )
+    report = settings.report_dir / "index.html"
+    if report.exists():
+        print(f"The VoC report (open in a browser, works offline): {report}\n")
     if settings.serving_path.exists():
         print(
             f"BI tools: open the serving copy read-only, {settings.serving_path}\n"
