@@ -13,11 +13,11 @@ import duckdb
 import plotly.graph_objects as go
 
 from report.section import ReportContext
+from report.stats import wilson
+from voc_core.catalog import relation_exists
 
 #: Observations below which a share or mean is marked low-sample (MARTS.md: n < 30).
 LOW_SAMPLE = 30
-#: z of a two-sided 95 % normal interval.
-Z95 = 1.96
 
 
 def label(ctx: ReportContext, key: str, fallback: str, **values: object) -> str:
@@ -38,12 +38,7 @@ def rows(ctx: ReportContext, sql: str, params: Sequence[object] = ()) -> list[di
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether ``marts.<table>`` exists in the serving copy (an old copy may lack a mart)."""
-    (found,) = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = ?",
-        [table],
-    ).fetchone()
-    return bool(found)
+    return relation_exists(con, "marts", table)
 
 
 def window(ctx: ReportContext, days: int) -> tuple[date, date]:
@@ -67,14 +62,11 @@ def pct(share: float | None, digits: int = 1) -> str:
 
 
 def share_interval(successes: float, n: float) -> tuple[float, float] | None:
-    """95 % Wilson interval of a share; None when n < 2 (no interval on one observation)."""
-    if n is None or n < 2:
+    """95 % Wilson interval of a share, as 0..1; None when n < 2 (``report.stats.wilson``)."""
+    if n is None:
         return None
-    p = successes / n
-    denominator = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denominator
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    interval = wilson(successes, n)
+    return None if interval is None else (interval[0] / 100, interval[1] / 100)
 
 
 def local_time(ctx: ReportContext, value: datetime | None) -> str:
