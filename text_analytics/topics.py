@@ -339,7 +339,9 @@ def detect_topics(
         total = salience = 0.0
         distinct = dict.fromkeys(clauses)
         others = [
-            ci for ci in range(n_clauses) if opinion[ci] and ci not in distinct and ci in topic_clauses
+            ci
+            for ci in range(n_clauses)
+            if opinion[ci] and ci not in distinct and ci in topic_clauses
         ]
         for ci in distinct:
             salience += weights[ci]

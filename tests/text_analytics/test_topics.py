@@ -235,7 +235,11 @@ def test_complaint_is_negative(text: str, topic: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "token"),
-    [("遇到问题找客服", "遇到问题"), ("售后处理问题很快", "处理问题"), ("还没用，不好评价", "不好评价")],
+    [
+        ("遇到问题找客服", "遇到问题"),
+        ("售后处理问题很快", "处理问题"),
+        ("还没用，不好评价", "不好评价"),
+    ],
 )
 def test_a_problem_met_or_handled_is_one_token(text: str, token: str) -> None:
     # so the polarity words 问题 and 不好 inside them do not count
