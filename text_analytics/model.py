@@ -24,7 +24,7 @@ from text_analytics.features import Extracted
 
 MODEL_FORMAT = "voc-sentiment-lr/1"
 #: Bumped when scoring code changes results without any resource file changing.
-PIPELINE_REVISION = 3
+PIPELINE_REVISION = 4
 DEFAULT_NEUTRAL_BAND = 0.25
 
 

@@ -161,7 +161,9 @@ def _analyse_prepared(p: Prepared) -> TextAnalysis:
     if p.has_content:
         doc_logit, clause_logits = sentiment_logits(p, model)
         score = round(score_from_logit(doc_logit), 4)
-        topics, primary = detect_topics(ex, clause_logits, doc_logit, model.bias, band)
+        topics, primary = detect_topics(
+            ex, clause_logits, doc_logit, model.bias, band, (model.lex_pos, model.lex_neg)
+        )
     else:
         score = 0.0
         topics, primary = [TopicSentiment(OTHER, "neutral", 0.0)], OTHER

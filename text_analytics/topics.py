@@ -14,6 +14,7 @@ list tokens that name no topic although they contain a keyword (``潜规则``, `
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -256,12 +257,41 @@ def _resolve(
     return tuple(found)
 
 
+def clause_topic_logits(
+    clause_logits: list[float],
+    pos: list[float],
+    neg: list[float],
+    bias: float,
+    lexicon_weights: tuple[float, float],
+) -> list[float]:
+    """Clause logits for topic sentiment: a clause with polarity words of one sign only
+    ("店里有点儿脏": 脏) whose model logit has the other sign keeps only the lexicon's part of
+    the logit, ``bias + lex_pos * log1p(pos) + lex_neg * log1p(neg)``.
+
+    A model fitted on whole texts' ratings (a warehouse's adapted model above all) learns what
+    a clause adds to the *text's* rating, and a hedged complaint ("有点儿", "有些") is mostly
+    the minor side of a praising text ("X很好，就是Y有点儿慢"): its words get positive weights
+    that turn the complaint itself positive. The polarity lexicon says what the clause says.
+    Negation is already in the lexicon counts (不差 counts as positive).
+    """
+    lex_pos, lex_neg = lexicon_weights
+    out = list(clause_logits)
+    for i, (logit, p, n) in enumerate(zip(clause_logits, pos, neg, strict=True)):
+        if (p > 0) == (n > 0):  # no polarity word, or words of both signs: the model decides
+            continue
+        lexicon_logit = bias + lex_pos * math.log1p(p) + lex_neg * math.log1p(n)
+        if (logit - bias) * (lexicon_logit - bias) < 0:
+            out[i] = lexicon_logit
+    return out
+
+
 def detect_topics(
     ex: Extracted,
     clause_logits: list[float],
     doc_logit: float,
     bias: float,
     neutral_band: float,
+    lexicon_weights: tuple[float, float] | None = None,
 ) -> tuple[list[TopicSentiment], str]:
     """Topics of a text with their sentiment, and the primary topic.
 
@@ -269,6 +299,10 @@ def detect_topics(
     salient: the largest sum of clause weights over the clauses mentioning it (so the part after
     但是 outweighs the part before), then the strongest sentiment, then the earliest mention.
     Without any keyword the text gets one ``other`` topic carrying the document's sentiment.
+
+    With ``lexicon_weights`` (the model's ``lex_pos``, ``lex_neg``), a clause whose polarity
+    words all point one way while its model logit points the other way is scored by its
+    polarity words alone (``clause_topic_logits``).
     """
     hits: dict[str, list[int]] = {}  # topic -> clause index per hit
     if ex.topics_known:
@@ -291,20 +325,32 @@ def detect_topics(
         return [TopicSentiment(OTHER, label, score)], OTHER
 
     pos, neg, weights, n_clauses = ex.clause_pos, ex.clause_neg, ex.clause_weight, ex.n_clauses
+    if lexicon_weights is not None:
+        clause_logits = clause_topic_logits(clause_logits, pos, neg, bias, lexicon_weights)
     opinion = [  # boilerplate (weight 0) is never an opinion to borrow
         w > 0 and (p > 0 or n > 0 or abs(logit - bias) >= EVIDENCE_LOGIT)
         for p, n, w, logit in zip(pos, neg, weights, clause_logits, strict=True)
     ]
+    # clauses naming each topic: a text's opinion is not borrowed by a topic when it was said
+    # about another topic ("保价超给力，就是客服说话略冲": 客服 has no opinion of its own)
+    topic_clauses = {ci for clauses in hits.values() for ci in clauses}
     ranked = []
     for order, (topic, clauses) in enumerate(hits.items()):
         total = salience = 0.0
         distinct = dict.fromkeys(clauses)
+        others = [
+            ci
+            for ci in range(n_clauses)
+            if opinion[ci] and ci not in distinct and ci in topic_clauses
+        ]
         for ci in distinct:
             salience += weights[ci]
             if opinion[ci]:
                 total += clause_logits[ci]
             elif ci + 1 < n_clauses and opinion[ci + 1]:
                 total += clause_logits[ci + 1]
+            elif others:
+                total += clause_logits[ci]
             else:
                 total += doc_logit
         score = round(score_from_logit(total / len(distinct)), 4)

@@ -199,3 +199,65 @@ def test_lexicon_conditions_and_no_topic_tokens() -> None:
         Condition.parse("next=钱")
     with pytest.raises(ValueError, match="unknown topic"):
         Condition.parse("not_with=prices")
+
+
+# Issue 16: negative mentions feed the key-driver regression, so a complaint must name its own
+# topic only. Invented sentences.
+TOPIC_SETS = [
+    # a delivery failure without a logistics noun is not a product complaint
+    ("发错货了", {"logistics"}),
+    ("发了别的颜色", {"logistics"}),
+    ("等了半个月才到", {"logistics"}),
+    ("整整等了三天才收到", {"logistics"}),
+    ("纸箱压扁了，里面的台灯也磕坏了", {"logistics"}),
+    # the courier's attitude is the delivery's
+    ("快递员态度太差", {"logistics"}),
+    # goods words that name the app or the store beside those topics
+    ("app更新以后找个功能要翻半天", {"app_experience"}),
+    ("店里音乐太吵了", {"store_environment"}),
+    # an appliance's parts and faults
+    ("开关不灵，品控太差", {"product_quality"}),
+]
+
+
+@pytest.mark.parametrize(("text", "topics"), TOPIC_SETS)
+def test_complaints_name_their_own_topic(text: str, topics: set[str]) -> None:
+    assert set(_topics(text)) == topics
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("店里有点儿脏，但是性价比很高", "store_environment"), ("发错货了", "logistics")],
+)
+def test_complaint_is_negative(text: str, topic: str) -> None:
+    assert _topics(text)[topic] == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("遇到问题找客服", "遇到问题"),
+        ("售后处理问题很快", "处理问题"),
+        ("还没用，不好评价", "不好评价"),
+    ],
+)
+def test_a_problem_met_or_handled_is_one_token(text: str, token: str) -> None:
+    # so the polarity words 问题 and 不好 inside them do not count
+    assert token in analyse_text(text).tokens
+
+
+def test_lexicon_guard_turns_a_contrary_clause() -> None:
+    from text_analytics.topics import clause_topic_logits
+
+    # clause 0: negative polarity words, positive logit -> lexicon only; clause 1: words of
+    # both signs, the model decides; clause 2: agrees; clause 3: no polarity word
+    logits = clause_topic_logits(
+        [4.0, 2.0, -1.0, 3.0], [0.0, 1.0, 0.0, 0.0], [1.5, 1.0, 1.0, 0.0], 0.1, (1.0, -2.0)
+    )
+    assert logits[0] == pytest.approx(0.1 - 2.0 * 0.9162907, rel=1e-6)
+    assert logits[1:] == [2.0, -1.0, 3.0]
+
+
+def test_opinion_of_another_topic_is_not_borrowed() -> None:
+    # 客服 has no opinion of its own here; the praise is the price's
+    assert _topics("保价超给力，差价自动返了，就是客服说话略冲")["service_attitude"] != "positive"
