@@ -29,6 +29,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from insights.misclassification import (
+    ADJUSTED,
+    NO_LABELS,
+    NOT_IN_MODEL,
+    TOO_FEW_LABELS,
+    AdjustedFit,
+    LabelledSample,
+    adjusted_key_drivers,
+)
+
 #: fit_status of a topic: in the model with its estimates ...
 FITTED = "fitted"
 #: ... left out: fewer than min_mentions answers mention it negatively, or fewer than
@@ -58,6 +68,12 @@ ESTIMATE_SCHEMA = pa.schema(
         ("ci_high", pa.float64()),
         ("p_value", pa.float64()),
         ("r_squared", pa.float64()),
+        ("labelled_answers", pa.int64()),
+        ("adjustment_status", pa.string()),
+        ("adjusted_coefficient", pa.float64()),
+        ("adjusted_ci_low", pa.float64()),
+        ("adjusted_ci_high", pa.float64()),
+        ("adjusted_p_value", pa.float64()),
     ]
 )
 
@@ -201,14 +217,23 @@ def fit_key_driver_groups(
     min_mentions: int = 5,
     min_respondents: int = 30,
     confidence: float = 0.95,
+    labelled: LabelledSample | None = None,
+    has_comment: str | None = None,
+    min_labelled: int = 100,
+    min_labelled_mentions: int = 10,
 ) -> pd.DataFrame:
     """``fit_key_drivers`` for each group of ``frame`` by the columns ``by``: one row per
     group x topic with the group's columns, then ``ESTIMATE_SCHEMA``'s columns. A topic's
     indicator is the column ``indicator_prefix + topic``; answers whose score is null are left
-    out. Groups in sorted order, topics in the given order."""
+    out. Groups in sorted order, topics in the given order.
+
+    With a ``labelled`` sample (and the 0/1 column ``has_comment`` of ``frame``) the
+    coefficients of the topics in each group's model are also corrected for detection errors
+    (``insights.misclassification``); without one, the adjusted columns are null."""
     columns = [*by, *ESTIMATE_SCHEMA.names]
     indicator_columns = [indicator_prefix + topic for topic in topics]
-    answers = frame.loc[frame[score].notna(), [*by, score, *indicator_columns]]
+    extra = [has_comment] if has_comment else []
+    answers = frame.loc[frame[score].notna(), [*by, score, *indicator_columns, *extra]]
     rows: list[dict] = []
     for key, group in answers.groupby(list(by), sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -221,7 +246,21 @@ def fit_key_driver_groups(
             min_respondents=min_respondents,
             confidence=confidence,
         )
+        included = [e.topic for e in fit.estimates if e.status == FITTED]
+        adjusted = None
+        if labelled is not None and has_comment is not None and fit.r_squared is not None:
+            adjusted = adjusted_key_drivers(
+                group[score].to_numpy(dtype=float),
+                indicators[included].to_numpy(dtype=float),
+                group[has_comment].fillna(0).to_numpy(dtype=float),
+                included,
+                labelled,
+                min_labelled=min_labelled,
+                min_labelled_mentions=min_labelled_mentions,
+                confidence=confidence,
+            )
         for estimate in fit.estimates:
+            adjusted_row = _adjusted_columns(estimate, adjusted, labelled)
             rows.append(
                 {
                     **dict(zip(by, key, strict=True)),
@@ -235,9 +274,43 @@ def fit_key_driver_groups(
                     "ci_high": estimate.ci_high,
                     "p_value": estimate.p_value,
                     "r_squared": fit.r_squared,
+                    **adjusted_row,
                 }
             )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _adjusted_columns(
+    estimate: TopicEstimate, adjusted: AdjustedFit | None, labelled: LabelledSample | None
+) -> dict:
+    """The adjusted_* columns of one topic's row (all null without a labelled sample)."""
+    row = {
+        "labelled_answers": len(labelled) if labelled is not None else 0,
+        "adjustment_status": None,
+        "adjusted_coefficient": None,
+        "adjusted_ci_low": None,
+        "adjusted_ci_high": None,
+        "adjusted_p_value": None,
+    }
+    if labelled is None:
+        row["adjustment_status"] = NO_LABELS
+    elif estimate.status != FITTED:
+        row["adjustment_status"] = NOT_IN_MODEL
+    elif adjusted is not None:
+        row["adjustment_status"] = adjusted.status
+        if adjusted.status == ADJUSTED and estimate.topic not in adjusted.coefficients:
+            row["adjustment_status"] = TOO_FEW_LABELS
+        elif adjusted.status == ADJUSTED:
+            coefficient, low, high, p_value = adjusted.coefficients[estimate.topic]
+            row.update(
+                adjusted_coefficient=coefficient,
+                adjusted_ci_low=low,
+                adjusted_ci_high=high,
+                adjusted_p_value=p_value,
+            )
+    else:
+        row["adjustment_status"] = NOT_IN_MODEL
+    return row
 
 
 def fits_as_arrow(fits: pd.DataFrame, group_schema: pa.Schema) -> pa.Table:

@@ -120,6 +120,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "source.crm_customer": ("CRM 客户", "CRM customers"),
     "source.order": ("订单", "Orders"),
     "source.improvement_action": ("改进措施", "Improvement actions"),
+    "source.topic_label": ("话题标注样本", "Topic labels (audit sample)"),
 }
 
 _CORE: dict[str, tuple[str, str]] = {

@@ -36,6 +36,7 @@ from sample_data.rows import RowWriter
 from sample_data.sources import DayFactory
 from sample_data.spikes import SpikePlan
 from sample_data.texts import TextComposer
+from sample_data.topic_labels import TopicLabelSample
 from sample_data.truth import TruthRecorder
 from sample_data.writers import (
     FileStyle,
@@ -112,6 +113,13 @@ class _Run:
         self.competitor_rows = RowWriter(
             DefectPlanter(Random(f"{seed}:competitor_defects"), 0.0),
             Random(f"{seed}:competitor_render"),
+            self.truth,
+        )
+        # The hand-labelled audit sample (``topic_labels.py``): its own clean stream too.
+        self.topic_labels = TopicLabelSample(seed)
+        self.label_rows = RowWriter(
+            DefectPlanter(Random(f"{seed}:label_defects"), 0.0),
+            Random(f"{seed}:label_render"),
             self.truth,
         )
         # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
@@ -227,6 +235,12 @@ class _Run:
         self.brand_truth.close()
         self._write_crm(world)
         self._write_actions()
+        self.topic_labels.write(
+            self.layout,
+            self.label_rows,
+            delivery_time(self.window.end, self.window.end),
+            self.window.days - 1,
+        )
         correction = self.correction.write(self.layout, self.rows)
         duplicate = write_duplicate(self.layout)
         return self._finish(correction, duplicate)
@@ -267,6 +281,8 @@ class _Run:
             file_reason = Reason.MISSING_REQUIRED_COLUMN
         sink = self.layout.sink(item.source, item.stream, self.window.day(day))
         (rows or self.rows).write(item, sink, day, file_reason)
+        if file_reason is None:
+            self.topic_labels.offer(item, str(item.values[SOURCES[item.source].key]))
         if item.truth is not None and item.truth.brand_mentions:
             key = item.values[SOURCES[item.source].key]
             self.brand_truth.record(item, key, self.window.day(day).isoformat())

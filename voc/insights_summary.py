@@ -28,7 +28,9 @@ def print_key_drivers(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         """select topic, negative_mentions, negative_mention_share, nps_impact,
                   score_coefficient, score_coefficient_ci_low, score_coefficient_ci_high,
-                  score_coefficient_p_value, quadrant, r_squared, respondents
+                  score_coefficient_p_value, quadrant, r_squared, respondents,
+                  adjusted_score_coefficient, adjusted_score_coefficient_ci_low,
+                  adjusted_score_coefficient_ci_high, labelled_answers
            from marts.mart_key_drivers
            where window_name like 'rolling%' and segment = 'all'
            order by score_coefficient nulls last, nps_impact"""
@@ -41,14 +43,24 @@ def print_key_drivers(con: duckdb.DuckDBPyConnection) -> None:
     )
     print(
         f"  {'topic':<19}{'complaints':>11}{'share':>7}{'NPS gap':>9}"
-        f"{'score effect [95% CI]':>25}{'p':>8}  quadrant"
+        f"{'score effect [95% CI]':>25}{'p':>8}{'adjusted [95% CI]':>25}  quadrant"
     )
-    for topic, mentions, share, impact, coef, low, high, p, quadrant, _, _ in rows:
-        effect = "-" if coef is None else f"{coef:+.2f} [{low:+.2f}, {high:+.2f}]"
+    for row in rows:
+        topic, mentions, share, impact, coef, low, high, p, quadrant = row[:9]
+        adjusted, adjusted_low, adjusted_high = row[11:14]
         print(
             f"  {topic:<19}{mentions:>11,}{_number(share and 100 * share):>6}%"
-            f"{_number(impact):>9}{effect:>25}{_number(p, 3):>8}  {quadrant}"
+            f"{_number(impact):>9}{_interval(coef, low, high):>25}{_number(p, 3):>8}"
+            f"{_interval(adjusted, adjusted_low, adjusted_high):>25}  {quadrant}"
         )
+    print(
+        f"  adjusted: corrected for topic-detection errors with {rows[0][14]:,} hand-labelled "
+        "comments (source topic_label); '-' without enough labels"
+    )
+
+
+def _interval(value: float | None, low: float | None, high: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
 def print_journey(con: duckdb.DuckDBPyConnection) -> None:

@@ -39,6 +39,9 @@ FEEDBACK_SOURCE_NAMES = (
     "store_card",
 )
 
+#: Polarity a labeller gives a topic of a comment (source ``topic_label``).
+TOPIC_POLARITIES = ("positive", "negative", "neutral")
+
 #: Score range of each survey type (inclusive).
 SURVEY_SCORE_RANGES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
@@ -244,6 +247,25 @@ SOURCES: dict[str, SourceContract] = {
             # Delivered when an improvement goes live, not on a schedule: a month without
             # one is normal, longer is worth a look.
             expected_every=timedelta(days=30),
+        ),
+        SourceContract(
+            name="topic_label",
+            file_format="csv",
+            key="label_id",
+            required=("label_id", "source", "source_record_id", "labelled_at"),
+            # One row per topic the labeller found in the comment, with its polarity; a
+            # comment about none of the topics gets one row with both empty.
+            optional=("topic", "polarity", "labeller"),
+            not_null=("label_id", "source", "source_record_id", "labelled_at"),
+            timestamps=("labelled_at",),
+            strict_enums={
+                "source": FEEDBACK_SOURCE_NAMES,
+                "topic": TOPICS,
+                "polarity": TOPIC_POLARITIES,
+            },
+            # A monthly audit sample labelled by people (mart_key_drivers' adjusted
+            # estimates); a deployment that labels nothing only sees this check warn.
+            expected_every=timedelta(days=31),
         ),
     )
 }

@@ -39,3 +39,28 @@
     {{ "union all" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#
+    In a query over stg_topic_label rows grouped by labelled comment: true_neg_<topic> is 1
+    when the labeller found the topic with negative polarity.
+#}
+{% macro key_driver_labelled_flags() -%}
+    {%- for topic in var('key_driver_topics') %}
+    max(case when topic = '{{ topic }}' and polarity = 'negative' then 1 else 0 end)
+        as true_neg_{{ topic }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{# True when a feedback item has a comment to read (its cleaned text is not empty). #}
+{% macro has_comment(text_column) -%}
+    coalesce(length(trim({{ text_column }})) > 0, false)
+{%- endmacro %}
+
+{# The true_neg_<topic> columns of `relation`. #}
+{% macro key_driver_labelled_columns(relation) -%}
+    {%- for topic in var('key_driver_topics') %}
+    {{ relation }}.true_neg_{{ topic }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -10,6 +10,7 @@ from orchestration.definitions import defs
 MODELS = {
     "intermediate/int_survey_topic_mentions",
     "intermediate/int_key_driver_fits",
+    "intermediate/int_topic_label_audit",
     "marts/mart_key_drivers",
 }
 
@@ -23,7 +24,13 @@ def test_key_driver_models_are_built_with_the_marts_they_read() -> None:
     assert {"marts/fct_feedback", "marts/fct_feedback_topic", "marts/dim_customer"} <= parents[
         "intermediate/int_survey_topic_mentions"
     ]
-    assert parents["intermediate/int_key_driver_fits"] == {"intermediate/int_survey_topic_mentions"}
+    assert parents["intermediate/int_key_driver_fits"] == {
+        "intermediate/int_survey_topic_mentions",
+        "intermediate/int_topic_label_audit",
+    }
+    assert {"marts/fct_feedback", "marts/fct_feedback_topic", "staging/stg_topic_label"} <= (
+        parents["intermediate/int_topic_label_audit"]
+    )
     assert {
         "intermediate/int_survey_topic_mentions",
         "intermediate/int_key_driver_fits",

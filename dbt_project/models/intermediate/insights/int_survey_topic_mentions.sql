@@ -3,7 +3,8 @@
     (answered, suspected fakes left out) x window it falls in x segment, with one 0/1 column
     neg_<topic> per topic of var key_driver_topics (macros/key_drivers.sql): 1 when the
     answer's comment mentions the topic with negative topic sentiment (fct_feedback_topic).
-    An answer without a comment, or whose comment mentions the topic otherwise, has 0.
+    An answer without a comment, or whose comment mentions the topic otherwise, has 0;
+    has_comment is 1 when the answer has a comment (int_key_driver_fits' correction).
     Windows: the key_driver_rolling_days days ending at the data's last day (int_data_horizon),
     named 'rolling_<days>d', and the business-calendar quarter of the answer's day, 'YYYY-Qn'.
     Segments: the customer's dim_customer.segment ('unknown' without a known customer), and
@@ -31,6 +32,7 @@ answers as (
         feedback.survey_type,
         feedback.survey_score as score,
         feedback.day,
+        cast({{ has_comment('feedback.text_clean') }} as integer) as has_comment,
         coalesce(customers.segment, 'unknown') as customer_segment
     from {{ ref('fct_feedback') }} as feedback
     left join customers
@@ -99,6 +101,7 @@ select
     answer_windows.survey_type,
     answer_windows.score,
     answer_windows.day,
+    answer_windows.has_comment,
     {{ key_driver_negative_columns('negative_topics') }}
 from answer_windows
 cross join segment_kinds

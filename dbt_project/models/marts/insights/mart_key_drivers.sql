@@ -7,7 +7,8 @@
         (trinomial NPS variance, MARTS.md; two proportions for CSAT);
       regression: the coefficient of the topic's mention in an OLS of the score (0-10 NPS,
         1-5 CSAT) on every topic's mention at once, with HC3 errors (int_key_driver_fits):
-        the cost in score points with the other topics held fixed.
+        the cost in score points with the other topics held fixed; adjusted_*: the same
+        corrected for topic-detection errors with the hand-labelled comments.
     quadrant ranks what to act on from the pairwise impact and the negative mention share.
 #}
 
@@ -158,6 +159,12 @@ select
     nps_fit.p_value as score_coefficient_p_value,
     nps_fit.r_squared,
     nps_fit.fit_status,
+    nps_fit.adjusted_coefficient as adjusted_score_coefficient,
+    nps_fit.adjusted_ci_low as adjusted_score_coefficient_ci_low,
+    nps_fit.adjusted_ci_high as adjusted_score_coefficient_ci_high,
+    nps_fit.adjusted_p_value as adjusted_score_coefficient_p_value,
+    nps_fit.adjustment_status,
+    nps_fit.labelled_answers,
     flags.low_sample,
     case
         when flags.is_large_impact and flags.is_high_share then 'fix_first'
@@ -180,6 +187,11 @@ select
     csat_fit.p_value as csat_score_coefficient_p_value,
     csat_fit.r_squared as csat_r_squared,
     csat_fit.fit_status as csat_fit_status,
+    csat_fit.adjusted_coefficient as csat_adjusted_score_coefficient,
+    csat_fit.adjusted_ci_low as csat_adjusted_score_coefficient_ci_low,
+    csat_fit.adjusted_ci_high as csat_adjusted_score_coefficient_ci_high,
+    csat_fit.adjusted_p_value as csat_adjusted_score_coefficient_p_value,
+    csat_fit.adjustment_status as csat_adjustment_status,
     flags.csat_low_sample,
     case
         when flags.is_large_csat_impact and flags.is_high_csat_share then 'fix_first'
