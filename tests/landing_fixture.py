@@ -147,6 +147,15 @@ ACTION_CSV = (
     "A01,缩短退款时长,process,2026-04-15 00:00:00,support_ticket\n"
 )
 
+#: The labelled audit sample: two labels of R1, R2 about no topic, one unknown topic.
+TOPIC_LABEL_CSV = (
+    "label_id,source,source_record_id,topic,polarity,labelled_at,labeller\n"
+    "L1,survey,R1,logistics,negative,2026-05-02 09:00:00,qa1\n"
+    "L2,survey,R1,price,positive,2026-05-02 09:00:00,qa1\n"
+    "L3,survey,R2,,,2026-05-02 09:05:00,qa2\n"
+    "L4,survey,R4,delivery_speed,negative,2026-05-02 09:10:00,qa2\n"
+)
+
 
 def write_landing(root: Path) -> Path:
     """Write the fixture landing folder under ``root`` and return it."""
@@ -164,6 +173,7 @@ def write_landing(root: Path) -> Path:
         "order/orders_202604_resent.csv": ORDER_CSV.encode("utf-8"),  # same bytes again
         "improvement_action/actions_v1.csv": ACTION_CSV_MISSING_COLUMN.encode("utf-8"),
         "improvement_action/actions_v2.csv": ACTION_CSV.encode("utf-8"),
+        "topic_label/topic_labels_202605.csv": TOPIC_LABEL_CSV.encode("utf-8"),
     }
     for rel, data in files.items():
         path = landing / rel
@@ -194,6 +204,7 @@ EXPECTED: dict[str, tuple[int, int, dict[str, int]]] = {
     "crm_customer": (3, 3, {}),
     "order": (4, 2, {"INVALID_NUMBER": 1, "UNKNOWN_ENUM": 1}),
     "improvement_action": (3, 1, {"MISSING_REQUIRED_COLUMN": 2}),
+    "topic_label": (4, 3, {"UNKNOWN_ENUM": 1}),
 }
 
 #: Distinct natural keys each staging model must hold after "latest delivery wins".
@@ -207,4 +218,5 @@ EXPECTED_STAGED = {
     "crm_customer": 3,
     "order": 2,
     "improvement_action": 1,
+    "topic_label": 3,
 }
