@@ -4,7 +4,7 @@ Topic detection misses some mentions and finds some that are not there, and a re
 detected mentions understates what each topic costs (misclassification attenuates it). The
 usual remedy is to have people label a random sample of comments and correct the estimates
 with it (mart_key_drivers' ``adjusted_*`` columns). The generator writes that sample from the
-ground truth: about one survey comment in ten, chosen by a salted hash of its key so that no
+ground truth: about one survey comment in four, chosen by a salted hash of its key so that no
 random stream of the rest of the generator moves, one row per topic the comment mentions with
 its polarity, or one row without a topic for a comment about none of them. The labels are
 exact (a real labeller errs too; that error is not simulated).
@@ -22,7 +22,7 @@ from sample_data.rows import RowWriter
 from sample_data.writers import FileStyle
 
 #: Share of survey comments in the audit sample.
-AUDIT_SHARE = 0.10
+AUDIT_SHARE = 0.25
 LABELLERS = ("cx_qa_01", "cx_qa_02", "cx_qa_03")
 
 
