@@ -511,6 +511,8 @@ def generate(
     if workers is None:
         parallel = customers >= PARALLEL_FROM_CUSTOMERS and (os.cpu_count() or 1) > 1
         workers = 2 if parallel else 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1  # the writer process is forked (the run's state is not pickled over)
     reset_folders(out_dir, tuple(SOURCES))
     args = (out_dir, truth_dir, days, seed, end_date)
     if workers < 2:
