@@ -282,13 +282,15 @@ def targets(
     )
     # The generator (the brief of issue 18: fast enough to write 10M items).
     gen10 = huge["generate"]["wall_s"] if huge and "generate" in huge else None
-    rates = [
+    rates = [  # a rate from a small sample says more about start-up than about 10M
         (n, s["generate"]["rows_per_s"])
         for n, s in scales.items()
-        if s.get("generate", {}).get("rows_per_s")
+        if s.get("generate", {}).get("rows_per_s") and SCALE_ORDER.get(n, 0) >= SCALE_ORDER["1M"]
     ]
     if gen10 is not None:
-        gen_figure = f"{gen10 / 60:.1f} min{where}"
+        gen_cpu = huge["generate"].get("cpu_s")
+        gen_figure = f"{gen10 / 60:.1f} min" + (f" (CPU {gen_cpu:,.0f} s)" if gen_cpu else "")
+        gen_figure += where
     elif rates:
         n, rate = max(rates, key=lambda r: SCALE_ORDER.get(r[0], 0))
         gen_figure = f"not measured; at {n}: {rate:,.0f} items/s, 10M in ~{1e7 / rate / 60:.0f} min"
