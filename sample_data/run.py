@@ -94,6 +94,8 @@ class GenerationSummary:
 REGULAR, FOLLOWUP, COMPETITOR = 0, 1, 2
 #: From this many customers up, ``generate`` writes in a second process by default.
 PARALLEL_FROM_CUSTOMERS = 10_000
+#: Customers sent to the writer process per message at the end (the CRM snapshots).
+CUSTOMERS_PER_MESSAGE = 50_000
 
 
 def _week_boundary(window: Window, share: float) -> int:
@@ -292,14 +294,17 @@ class _Writer:
 def _serve(conn, args: tuple) -> None:
     """The writer process: a ``_Writer`` driven by the messages of ``_Remote``."""
     writer = _Writer(*args)
+    customers: list = []
     while True:
         verb, payload = conn.recv()
         if verb == "begin":
             writer.begin(*payload)
         elif verb == "day":
             writer.write_all(payload)
+        elif verb == "customers":
+            customers.extend(payload)
         else:
-            conn.send(writer.finish(payload))
+            conn.send(writer.finish(customers))
             conn.close()
             return
 
@@ -321,7 +326,10 @@ class _Remote:
         self.conn.send(("day", batch))
 
     def finish(self, customers: list) -> GenerationSummary:
-        self.conn.send(("finish", customers))
+        # In slices: one pickle of millions of customers would double this process's memory.
+        for start in range(0, len(customers), CUSTOMERS_PER_MESSAGE):
+            self.conn.send(("customers", customers[start : start + CUSTOMERS_PER_MESSAGE]))
+        self.conn.send(("finish", None))
         try:
             summary = self.conn.recv()
         except EOFError:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sample_data import generate
+import pytest
+
+from sample_data import generate, run
 
 SAMPLE = {"days": 45, "customers": 600, "seed": 13}
 
@@ -23,7 +25,11 @@ def _digest(root: Path) -> dict[str, str]:
     return out
 
 
-def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path) -> None:
+def test_two_workers_write_the_same_bytes_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Customers cross to the writer in several messages, as they do at scale.
+    monkeypatch.setattr(run, "CUSTOMERS_PER_MESSAGE", 70)
     one, two = tmp_path / "one", tmp_path / "two"
     s1 = generate(one / "landing", truth_dir=one / "truth", workers=1, **SAMPLE)
     s2 = generate(two / "landing", truth_dir=two / "truth", workers=2, **SAMPLE)
