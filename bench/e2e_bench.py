@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.e2e_bench                     # 100k and 1M feedback items
     .venv/bin/python -m bench.e2e_bench --scale 10k         # the CI smoke (make bench-smoke)
     .venv/bin/python -m bench.e2e_bench --scale 100k --json bench/results/e2e_100k.json
+    .venv/bin/python -m bench.e2e_bench --scale 10M --json bench/results/e2e_10M.json  # bench-10m
 
 For each scale, in a work folder of its own (``bench/work/<scale>/``, gitignored; never the
 project's ``data/``):
@@ -11,7 +12,9 @@ project's ``data/``):
    customer).
 2. The newest 1% of every periodic delivery stream is held back (``bench/holdback.py``).
 3. History run: ``voc run`` in a subprocess on the rest. This is the end-to-end figure.
-4. The held-back files are delivered and ``voc run`` runs again: the nightly +1% refresh.
+4. No-op run: ``voc run`` again right away on the same landing folder (no new files): the
+   fixed cost of a run that has nothing to do. It must load no rows.
+5. The held-back files are delivered and ``voc run`` runs again: the nightly +1% refresh.
 
 Each run's stage timings come from the Dagster event log of the run (STEP_START / STEP_SUCCESS
 per step key, read from the run's own ``DAGSTER_HOME``); ``startup`` is the time from starting
@@ -49,7 +52,7 @@ from bench.report import format_e2e  # noqa: E402
 from bench.stages import STAGES, stage_of  # noqa: E402
 
 #: Name -> customers to generate (the generator writes about 5.15 feedback items a customer).
-SCALES = {"10k": 2_000, "100k": 20_000, "1M": 200_000}
+SCALES = {"10k": 2_000, "100k": 20_000, "1M": 200_000, "10M": 2_000_000}
 DAYS = 180
 SEED = 42
 SHARE = 0.01
@@ -125,8 +128,20 @@ def repo_relative(value: str | Path) -> str:
     return str(value).replace(f"{PROJECT_ROOT}/", "")
 
 
-def _step_timings(home: Path) -> tuple[dict[str, float], float, float, bool]:
-    """Per step seconds, first and last event time and success of the newest run in ``home``."""
+def _newest_run_id(home: Path) -> str | None:
+    """Id of the newest Dagster run recorded in ``home`` (None: none yet)."""
+    import dagster as dg
+
+    if not (home / "history").exists():
+        return None
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs(limit=1)
+        return runs[0].run_id if runs else None
+
+
+def _step_timings(home: Path) -> tuple[dict[str, float], float, float, bool, str]:
+    """Per step seconds, first and last event time, success and id of the newest run in
+    ``home``."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
@@ -149,7 +164,8 @@ def _step_timings(home: Path) -> tuple[dict[str, float], float, float, bool]:
                 steps[entry.step_key] = entry.timestamp - starts.get(
                     entry.step_key, entry.timestamp
                 )
-        return steps, first or 0.0, last or 0.0, run.status == dg.DagsterRunStatus.SUCCESS
+        ok = run.status == dg.DagsterRunStatus.SUCCESS
+        return steps, first or 0.0, last or 0.0, ok, run.run_id
 
 
 def _counts(duckdb_path: Path) -> dict[str, int]:
@@ -179,24 +195,36 @@ def _counts(duckdb_path: Path) -> dict[str, int]:
     return out
 
 
-def run_pipeline(work: Path, label: str, before: dict[str, int]) -> dict[str, Any]:
-    """One ``voc run`` in a subprocess: timings per stage, rows per stage, memory."""
+def run_pipeline(
+    work: Path, label: str, before: dict[str, int], require_steps: bool = True
+) -> dict[str, Any]:
+    """One ``voc run`` in a subprocess: timings per stage, rows per stage, memory.
+
+    ``require_steps=False`` (the no-op run): steps may be skipped, and ``voc run`` may even
+    start no Dagster run at all (then every second of it counts as start-up).
+    """
     env = _env(work)
+    previous = _newest_run_id(work / "dagster_home")
     cmd = [sys.executable, "-m", "voc.cli", "run"]
     proc = _measured(cmd, env, work / f"{label}.log")
     if proc["exit_code"] != 0:
         raise BenchError(
             f"{label}: voc run exited {proc['exit_code']}; see {proc['log']}", {"process": proc}
         )
-    steps, first, last, success = _step_timings(work / "dagster_home")
-    if not success:
-        raise BenchError(
-            f"{label}: the Dagster run did not succeed; see {proc['log']}", {"process": proc}
-        )
+    if not require_steps and _newest_run_id(work / "dagster_home") == previous:
+        steps, first, last, run_id = {}, proc["started_at"] + proc["wall_s"], 0.0, None
+    else:
+        steps, first, last, success, run_id = _step_timings(work / "dagster_home")
+        if not success:
+            raise BenchError(
+                f"{label}: the Dagster run did not succeed; see {proc['log']}", {"process": proc}
+            )
+        if run_id == previous:
+            raise BenchError(f"{label}: voc run recorded no Dagster run", {"process": proc})
     missing = [s for s in REQUIRED_STEPS if s not in steps]
     if not any(stage_of(k) == "ingest" for k in steps):
         missing.append("raw__<source>")
-    if missing:
+    if missing and require_steps:
         raise BenchError(f"{label}: stages missing from the run: {', '.join(missing)}")
     after = _counts(work / "warehouse.duckdb")
     new = {k: after[k] - before.get(k, 0) for k in after}
@@ -205,9 +233,9 @@ def run_pipeline(work: Path, label: str, before: dict[str, int]) -> dict[str, An
         stage = stage_of(key)
         stages[stage] = stages.get(stage, 0.0) + seconds
     startup = max(0.0, first - proc["started_at"])
-    teardown = max(0.0, proc["started_at"] + proc["wall_s"] - last)
+    teardown = max(0.0, proc["started_at"] + proc["wall_s"] - last) if run_id else 0.0
     stages["startup"] = startup
-    stages["orchestration"] = max(0.0, (last - first) - sum(steps.values()))
+    stages["orchestration"] = max(0.0, (last - first) - sum(steps.values())) if run_id else 0.0
     stages["teardown"] = teardown
     rows = {
         "ingest": new["raw"],
@@ -219,6 +247,7 @@ def run_pipeline(work: Path, label: str, before: dict[str, int]) -> dict[str, An
     }
     return {
         "process": proc,
+        "dagster_run": run_id is not None,
         "stages": {
             name: {
                 "seconds": round(seconds, 2),
@@ -300,9 +329,22 @@ def bench_scale(
         f"in {history['process']['wall_s']:.0f} s",
         flush=True,
     )
+    try:
+        noop = run_pipeline(work, "noop", history["rows_total"], require_steps=False)
+    except BenchError as exc:
+        result["noop"] = exc.figures
+        raise
+    if any(noop["rows_new"].values()):
+        raise BenchError(f"{name}: the run with no new files wrote rows: {noop['rows_new']}")
+    result["noop"] = noop
+    print(
+        f"[{name}] run with no new files: {noop['process']['wall_s']:.1f} s "
+        f"(CPU {noop['process']['cpu_s']:.1f} s)",
+        flush=True,
+    )
     if refresh:
         holdback.release(work / "held", work / "landing")
-        fresh = run_pipeline(work, "refresh", history["rows_total"])
+        fresh = run_pipeline(work, "refresh", noop["rows_total"])
         if fresh["rows_new"]["feedback_unioned"] <= 0:
             raise BenchError(f"{name}: the refresh brought in no new feedback")
         if fresh["rows_new"]["raw"] < held_summary["records_held"] * 0.9:

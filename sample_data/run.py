@@ -4,11 +4,20 @@ Every random choice comes from a ``random.Random`` seeded with the run's seed an
 (``"{seed}:orders"``, ``"{seed}:defects"``, ...), and everything is iterated in a fixed
 order, so the same arguments give byte-identical files. Files are streamed: the day loop
 holds one day of items at a time (and the follow-ups planned for later days).
+
+Two sides: ``_Run`` builds the world and makes each day's items (the generating streams);
+``_Writer`` renders them into files and records the ground truth (the rendering streams:
+defects, layouts, file styles). The writer never feeds anything back, so it can run in a
+second process fed one day's items at a time (``workers=2``): both cores busy, the same
+bytes as in one process.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -82,16 +91,27 @@ class GenerationSummary:
         return asdict(self)
 
 
-class _Run:
-    """One generation run; see ``generate``."""
+#: Which row writer renders an item: the regular one, the follow-ups', the competitors'.
+REGULAR, FOLLOWUP, COMPETITOR = 0, 1, 2
+#: From this many customers up, ``generate`` writes in a second process by default.
+PARALLEL_FROM_CUSTOMERS = 10_000
+#: Customers sent to the writer process per message at the end (the CRM snapshots).
+CUSTOMERS_PER_MESSAGE = 50_000
 
-    def __init__(
-        self, out_dir: Path, truth_dir: Path, days: int, customers: int, seed: int, end_date: date
-    ):
+
+def _week_boundary(window: Window, share: float) -> int:
+    """First day of the ISO week containing ``share`` of the period (a file boundary)."""
+    monday = week_start(window.day(int(window.days * share)))
+    return max(0, (monday - window.start).days)
+
+
+class _Writer:
+    """The rendering side of a run: files, row defects, the ground truth."""
+
+    def __init__(self, out_dir: Path, truth_dir: Path, days: int, seed: int, end_date: date):
         self.out = out_dir
         self.truth_dir = truth_dir
         self.seed = seed
-        self.customers_n = customers
         self.window = Window(end_date - timedelta(days=days - 1), end_date)
         self.actions = plan_actions(days)
         self.market_shifts = plan_market_shifts(self.actions)
@@ -122,118 +142,27 @@ class _Run:
             Random(f"{seed}:label_render"),
             self.truth,
         )
+        self.by_kind = (self.rows, self.followup_rows, self.competitor_rows)
         # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
-        self.survey_drift = self._week_boundary(0.55)
-        self.ecommerce_drift = self._week_boundary(0.70)
+        self.survey_drift = _week_boundary(self.window, 0.55)
+        self.ecommerce_drift = _week_boundary(self.window, 0.70)
         self.layout = Layout(out_dir, self.window, Random(f"{seed}:styles"), self.survey_drift)
         self.correction = Correction(self.window, week_start(self.window.day(int(days * 0.6))))
-        self.manual_day = int(days * 0.35)
-        self.counters: Counter = Counter()
 
-    def _week_boundary(self, share: float) -> int:
-        """First day of the ISO week containing ``share`` of the period (a file boundary)."""
-        monday = week_start(self.window.day(int(self.window.days * share)))
-        return max(0, (monday - self.window.start).days)
+    def begin(self, spike_rows: list, competitors: CompetitorPlan, customers_n: int) -> None:
+        self.customers_n = customers_n
+        self.truth.write_spikes(spike_rows)
+        self.brand_truth = CompetitorTruth(self.truth_dir, competitors)
 
-    def build_world(self) -> World:
-        seed, window = self.seed, self.window
-        stores, products = build_stores(), build_products()
-        customers = build_customers(Random(f"{seed}:customers"), self.customers_n, window, stores)
-        orders = build_orders(Random(f"{seed}:orders"), customers, products, stores, window)
-        scale = self.customers_n / 20_000
-        online_paid = sum(
-            1
-            for i in range(len(orders))
-            if orders.status[i] == 0 and stores[int(orders.store[i])].region == "online"
-        )
-        expected_reviews = (
-            DAILY_PER_20K["ecommerce_review"] * scale * window.days
-            + P_REVIEW_AFTER_ORDER * online_paid
-        )
-        composer = TextComposer()
-        fakes = FakeReviewPlanner(
-            Random(f"{seed}:fakes"), window, stores, products, composer, expected_reviews
-        ).plan()
-        model = ExperienceModel(self.actions, self.market_shifts)
-        return World(
-            window,
-            stores,
-            products,
-            customers,
-            orders,
-            self.actions,
-            model,
-            composer,
-            TextNoise(),
-            Scripts(),
-            fakes,
-            scale,
-        )
+    def write_all(self, batch: Sequence[tuple[Item, int, int]]) -> None:
+        """Write ``(item, day, row writer)`` in order."""
+        for item, day, kind in batch:
+            self._write(item, day, self.by_kind[kind])
 
-    def assign_ids(
-        self, source: str, items: list[Item], factory: DayFactory, first_ticket: int = 1
-    ) -> None:
-        """Keys in time order: sequential per source (tickets: per day, dated, numbered from
-        ``first_ticket``, so a day's second batch follows its first)."""
-        key = SOURCES[source].key
-        if source == "support_ticket":
-            for n, item in enumerate(items, start=first_ticket):
-                item.values[key] = f"TK{item.when:%Y%m%d}{n:04d}"
-            return
-        if source not in ID_FORMATS:
-            return
-        for item in items:
-            self.counters[source] += 1
-            item.values[key] = ID_FORMATS[source].format(self.counters[source])
-        if source == "social":
-            for item in items:
-                url = factory.post_url(item.values["platform"], item.values[key])
-                if url:
-                    item.values["url"] = url
-            factory.remember_posts(
-                [item.values[key] for item in items if not about_competitors_only(item)]
-            )
-
-    def run(self) -> GenerationSummary:
-        world = self.build_world()
-        factory = DayFactory(world, Random(f"{self.seed}:days"))
-        factory.spikes = SpikePlan(
-            self.seed, self.window.days, world.customer_scale, factory.versions
-        )
-        self.truth.write_spikes(factory.spikes.truth_rows(self.window.start))
-        factory.competitors = CompetitorPlan(self.seed, self.window.start, self.window.days)
-        self.brand_truth = CompetitorTruth(self.truth_dir, factory.competitors)
-        followups = FollowUps(self.seed, factory, world.actions)
-        manual = (
-            next(i for i, s in enumerate(world.stores) if s.store_id == MISSING_COLUMN_STORE),
-            3 + round(20 * world.customer_scale),
-        )
-        for day in range(self.window.days):
-            per_source = (
-                ("order", factory.orders(day)),
-                ("support_ticket", factory.tickets(day)),
-                ("survey", factory.surveys(day, campaign=day >= self.survey_drift)),
-                ("app_review", factory.app_reviews(day)),
-                (
-                    "ecommerce_review",
-                    factory.ecommerce_reviews(day, sentiment_tag=day >= self.ecommerce_drift),
-                ),
-                ("social", factory.social(day)),
-                (
-                    "store_card",
-                    factory.store_cards(day, manual if day == self.manual_day else None),
-                ),
-            )
-            for source, items in per_source:
-                items.sort(key=lambda it: it.when)
-                self.assign_ids(source, items, factory)
-                for item in items:
-                    competitor = about_competitors_only(item)
-                    self._write(item, day, self.competitor_rows if competitor else None)
-            self._follow_up(day, followups, factory, dict(per_source))
+    def finish(self, customers: list) -> GenerationSummary:
         self.layout.close()
         self.brand_truth.close()
-        self._write_crm(world)
+        self._write_crm(customers)
         self._write_actions()
         self.topic_labels.write(
             self.layout,
@@ -245,34 +174,7 @@ class _Run:
         duplicate = write_duplicate(self.layout)
         return self._finish(correction, duplicate)
 
-    def _follow_up(
-        self, day: int, followups: FollowUps, factory: DayFactory, regular: dict[str, list[Item]]
-    ) -> None:
-        """After a day's regular rows: the surveys sent after earlier callbacks, then the
-        callbacks due today (of today's unhappy items and of earlier ones)."""
-        surveys = followups.surveys(day, campaign=day >= self.survey_drift)
-        surveys.sort(key=lambda it: it.when)
-        self.assign_ids("survey", surveys, factory)
-        for item in surveys:
-            self._write(item, day, self.followup_rows)
-        followups.plan(
-            day,
-            (
-                *regular["survey"],
-                *surveys,
-                *regular["app_review"],
-                *regular["ecommerce_review"],
-                *regular["social"],
-                *regular["store_card"],
-            ),
-        )
-        calls = followups.tickets(day)
-        calls.sort(key=lambda it: it.when)
-        self.assign_ids("support_ticket", calls, factory, len(regular["support_ticket"]) + 1)
-        for item in calls:
-            self._write(item, day, self.followup_rows)
-
-    def _write(self, item: Item, day: int, rows: RowWriter | None = None) -> None:
+    def _write(self, item: Item, day: int, rows: RowWriter) -> None:
         file_reason = None
         if item.source == "support_ticket":
             self.correction.stage(item)
@@ -280,17 +182,17 @@ class _Run:
             item.values["date"] = item.values["visit_date"]
             file_reason = Reason.MISSING_REQUIRED_COLUMN
         sink = self.layout.sink(item.source, item.stream, self.window.day(day))
-        (rows or self.rows).write(item, sink, day, file_reason)
+        rows.write(item, sink, day, file_reason)
         if file_reason is None:
             self.topic_labels.offer(item, str(item.values[SOURCES[item.source].key]))
         if item.truth is not None and item.truth.brand_mentions:
             key = item.values[SOURCES[item.source].key]
             self.brand_truth.record(item, key, self.window.day(day).isoformat())
 
-    def _write_crm(self, world: World) -> None:
+    def _write_crm(self, customers: list) -> None:
         """A full snapshot at the start, then monthly deltas of new and changed customers."""
         dates = crm_snapshot_dates(self.window)
-        for snap in snapshots(world.customers, self.window.start, dates, self.seed):
+        for snap in snapshots(customers, self.window.start, dates, self.seed):
             kind = "full" if snap.full else "delta"
             layout = "%Y-%m-%d %H:%M:%S" if snap.full else "%Y/%m/%d %H:%M:%S"
             sink = self.layout.open_fixed(
@@ -405,6 +307,210 @@ class _Run:
         return summary
 
 
+def _serve(conn, args: tuple) -> None:
+    """The writer process: a ``_Writer`` driven by the messages of ``_Remote``."""
+    writer = _Writer(*args)
+    customers: list = []
+    while True:
+        verb, payload = conn.recv()
+        if verb == "begin":
+            writer.begin(*payload)
+        elif verb == "day":
+            writer.write_all(payload)
+        elif verb == "customers":
+            customers.extend(payload)
+        else:
+            conn.send(writer.finish(customers))
+            conn.close()
+            return
+
+
+class _Remote:
+    """A ``_Writer`` in a second process: the day loop goes on while it writes."""
+
+    def __init__(self, args: tuple):
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, args), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def begin(self, *args: object) -> None:
+        self.conn.send(("begin", args))
+
+    def write_all(self, batch: Sequence[tuple[Item, int, int]]) -> None:
+        self.conn.send(("day", batch))
+
+    def finish(self, customers: list) -> GenerationSummary:
+        # In slices: one pickle of millions of customers would double this process's memory.
+        for start in range(0, len(customers), CUSTOMERS_PER_MESSAGE):
+            self.conn.send(("customers", customers[start : start + CUSTOMERS_PER_MESSAGE]))
+        self.conn.send(("finish", None))
+        try:
+            summary = self.conn.recv()
+        except EOFError:
+            summary = None
+        self.proc.join()
+        if summary is None or self.proc.exitcode != 0:
+            raise RuntimeError(f"the sample writer process failed (exit {self.proc.exitcode})")
+        return summary
+
+    def close(self) -> None:
+        """Stop the writer if the generating side failed."""
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+
+_WriterLink = _Writer | _Remote
+
+
+class _Run:
+    """The generating side of a run; see ``generate``. ``sink`` takes each day's items."""
+
+    def __init__(self, days: int, customers: int, seed: int, end_date: date, sink: _WriterLink):
+        self.seed = seed
+        self.customers_n = customers
+        self.window = Window(end_date - timedelta(days=days - 1), end_date)
+        self.actions = plan_actions(days)
+        self.market_shifts = plan_market_shifts(self.actions)
+        self.sink = sink
+        self.batch: list[tuple[Item, int, int]] = []
+        # Schema drift: survey adds campaign_id, marketplace reviews add sentiment_tag.
+        self.survey_drift = _week_boundary(self.window, 0.55)
+        self.ecommerce_drift = _week_boundary(self.window, 0.70)
+        self.manual_day = int(days * 0.35)
+        self.counters: Counter = Counter()
+
+    def build_world(self) -> World:
+        seed, window = self.seed, self.window
+        stores, products = build_stores(), build_products()
+        customers = build_customers(Random(f"{seed}:customers"), self.customers_n, window, stores)
+        orders = build_orders(Random(f"{seed}:orders"), customers, products, stores, window)
+        scale = self.customers_n / 20_000
+        online_paid = sum(
+            1
+            for i in range(len(orders))
+            if orders.status[i] == 0 and stores[int(orders.store[i])].region == "online"
+        )
+        expected_reviews = (
+            DAILY_PER_20K["ecommerce_review"] * scale * window.days
+            + P_REVIEW_AFTER_ORDER * online_paid
+        )
+        composer = TextComposer()
+        fakes = FakeReviewPlanner(
+            Random(f"{seed}:fakes"), window, stores, products, composer, expected_reviews
+        ).plan()
+        model = ExperienceModel(self.actions, self.market_shifts)
+        return World(
+            window,
+            stores,
+            products,
+            customers,
+            orders,
+            self.actions,
+            model,
+            composer,
+            TextNoise(),
+            Scripts(),
+            fakes,
+            scale,
+        )
+
+    def assign_ids(
+        self, source: str, items: list[Item], factory: DayFactory, first_ticket: int = 1
+    ) -> None:
+        """Keys in time order: sequential per source (tickets: per day, dated, numbered from
+        ``first_ticket``, so a day's second batch follows its first)."""
+        key = SOURCES[source].key
+        if source == "support_ticket":
+            for n, item in enumerate(items, start=first_ticket):
+                item.values[key] = f"TK{item.when:%Y%m%d}{n:04d}"
+            return
+        if source not in ID_FORMATS:
+            return
+        for item in items:
+            self.counters[source] += 1
+            item.values[key] = ID_FORMATS[source].format(self.counters[source])
+        if source == "social":
+            for item in items:
+                url = factory.post_url(item.values["platform"], item.values[key])
+                if url:
+                    item.values["url"] = url
+            factory.remember_posts(
+                [item.values[key] for item in items if not about_competitors_only(item)]
+            )
+
+    def run(self) -> GenerationSummary:
+        world = self.build_world()
+        factory = DayFactory(world, Random(f"{self.seed}:days"))
+        factory.spikes = SpikePlan(
+            self.seed, self.window.days, world.customer_scale, factory.versions
+        )
+        factory.competitors = CompetitorPlan(self.seed, self.window.start, self.window.days)
+        self.sink.begin(
+            factory.spikes.truth_rows(self.window.start), factory.competitors, self.customers_n
+        )
+        followups = FollowUps(self.seed, factory, world.actions)
+        manual = (
+            next(i for i, s in enumerate(world.stores) if s.store_id == MISSING_COLUMN_STORE),
+            3 + round(20 * world.customer_scale),
+        )
+        for day in range(self.window.days):
+            per_source = (
+                ("order", factory.orders(day)),
+                ("support_ticket", factory.tickets(day)),
+                ("survey", factory.surveys(day, campaign=day >= self.survey_drift)),
+                ("app_review", factory.app_reviews(day)),
+                (
+                    "ecommerce_review",
+                    factory.ecommerce_reviews(day, sentiment_tag=day >= self.ecommerce_drift),
+                ),
+                ("social", factory.social(day)),
+                (
+                    "store_card",
+                    factory.store_cards(day, manual if day == self.manual_day else None),
+                ),
+            )
+            for source, items in per_source:
+                items.sort(key=lambda it: it.when)
+                self.assign_ids(source, items, factory)
+                for item in items:
+                    competitor = about_competitors_only(item)
+                    self.batch.append((item, day, COMPETITOR if competitor else REGULAR))
+            self._follow_up(day, followups, factory, dict(per_source))
+            self.sink.write_all(self.batch)
+            self.batch = []
+        return self.sink.finish(world.customers)
+
+    def _follow_up(
+        self, day: int, followups: FollowUps, factory: DayFactory, regular: dict[str, list[Item]]
+    ) -> None:
+        """After a day's regular rows: the surveys sent after earlier callbacks, then the
+        callbacks due today (of today's unhappy items and of earlier ones)."""
+        surveys = followups.surveys(day, campaign=day >= self.survey_drift)
+        surveys.sort(key=lambda it: it.when)
+        self.assign_ids("survey", surveys, factory)
+        for item in surveys:
+            self.batch.append((item, day, FOLLOWUP))
+        followups.plan(
+            day,
+            (
+                *regular["survey"],
+                *surveys,
+                *regular["app_review"],
+                *regular["ecommerce_review"],
+                *regular["social"],
+                *regular["store_card"],
+            ),
+        )
+        calls = followups.tickets(day)
+        calls.sort(key=lambda it: it.when)
+        self.assign_ids("support_ticket", calls, factory, len(regular["support_ticket"]) + 1)
+        for item in calls:
+            self.batch.append((item, day, FOLLOWUP))
+
+
 def generate(
     out_dir: Path,
     days: int = 180,
@@ -412,16 +518,31 @@ def generate(
     seed: int = 42,
     end_date: date = DEFAULT_END_DATE,
     truth_dir: Path | None = None,
+    workers: int | None = None,
 ) -> GenerationSummary:
     """Write a deterministic sample of landing files and its ground truth.
 
     ``out_dir`` gets one folder per source (replaced if present); ``truth_dir`` defaults
     to ``out_dir.parent / "ground_truth"``. The data covers ``[end_date - days + 1,
-    end_date]``. Same arguments, same bytes.
+    end_date]``. Same arguments, same bytes, whatever ``workers``: 1 writes in this
+    process, 2 renders the files in a second one while this one makes the items (default:
+    2 from ``PARALLEL_FROM_CUSTOMERS`` customers up on a machine with more than one core).
     """
     if days < 1 or customers < 1:
         raise ValueError("days and customers must be at least 1")
     out_dir = Path(out_dir)
     truth_dir = Path(truth_dir) if truth_dir is not None else out_dir.parent / "ground_truth"
+    if workers is None:
+        parallel = customers >= PARALLEL_FROM_CUSTOMERS and (os.cpu_count() or 1) > 1
+        workers = 2 if parallel else 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1  # the writer process is forked (the run's state is not pickled over)
     reset_folders(out_dir, tuple(SOURCES))
-    return _Run(out_dir, truth_dir, days, customers, seed, end_date).run()
+    args = (out_dir, truth_dir, days, seed, end_date)
+    if workers < 2:
+        return _Run(days, customers, seed, end_date, _Writer(*args)).run()
+    remote = _Remote(args)
+    try:
+        return _Run(days, customers, seed, end_date, remote).run()
+    finally:
+        remote.close()
