@@ -4,10 +4,14 @@
 
 Copies ``intermediate.int_feedback_unioned`` (id, text, creation time) of an existing warehouse
 (a ``make demo`` or ``bench/work/<scale>/warehouse.duckdb``) into a fresh DuckDB file of its own,
-repeated with new ids until it holds ``--items`` rows (the texts keep the sample's mix and
-repetition), then scores everything pending once. Prints one JSON object: wall seconds,
-rows/s, CPU seconds of this process and of the scoring workers, and the peak RSS of the whole
-process tree (``bench/procmem.py``) with the RSS before scoring beside it.
+repeated until it holds ``--items`` rows, then scores everything pending once. Prints one JSON
+object: wall seconds, rows/s, CPU seconds of this process and of the scoring workers, and the
+peak RSS of the whole process tree (``bench/procmem.py``) with the RSS before scoring beside it.
+
+Each copy after the first gets new ids (hashes, so id order is not copy order) and its texts
+a suffix such as ``（3）``: a copy's texts are new texts to the scorer, as at a real larger
+scale, rather than repeats it would score once (their clauses still repeat, as in real
+feedback).
 """
 
 from __future__ import annotations
@@ -44,12 +48,15 @@ def build(source: Path, target: Path, items: int) -> int:
             f"""
             create table {FEEDBACK} as
             select
-                case when c.k = 0 then f.feedback_id else f.feedback_id || '-' || c.k end
+                case when c.k = 0 then f.feedback_id else md5(f.feedback_id || c.k) end
                     as feedback_id,
-                f.feedback_text,
+                case
+                    when c.k = 0 or coalesce(f.feedback_text, '') = '' then f.feedback_text
+                    else f.feedback_text || '（' || c.k || '）'
+                end as feedback_text,
                 f.created_at
             from src.{FEEDBACK} as f cross join range(?) as c(k)
-            order by c.k, f.feedback_id
+            order by c.k, f.created_at, feedback_id
             limit ?
             """,
             [copies, items],
