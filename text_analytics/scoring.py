@@ -6,6 +6,13 @@ a new model version rescores everything). Works through the pending items in bat
 memory stays bounded whatever the history, and replaces an item's rows in one transaction
 per batch, so a run killed halfway loses at most one batch of work and leaves no half rows.
 
+A large backlog is scored by worker processes (one per core by default), each loading jieba
+and the model once; this process reads each batch (ids and texts only), hands its chunks to
+the workers, gets Arrow record batches back and writes them, while the workers score the
+next batch. A failure in a worker fails the pass with a ``ScoringError`` that names the
+chunk's first and last ``feedback_id``; the batches written before it stay, its own is not
+written.
+
 With a ``rescore`` window (first and last business day), every item created on those days
 is scored again whatever its current scores: a backfill after a model or cleaning change
 that should reach one month without rescoring all history.
@@ -116,7 +123,8 @@ def _collect_pending(
     """Note which rows of ``FEEDBACK`` to score, in batches of ``batch_size``; return each
     batch's (number, first row, last row) in ``FEEDBACK``'s row order.
 
-    Only row numbers (``rowid``, 8 bytes an item) are kept, in a temp table; the texts are
+    Only row numbers (``rowid``) and batch numbers are kept, in a temp table (16 bytes an
+    item, against the texts' hundreds); the texts are
     read a batch at a time (``_read_batch``), so memory does not grow with what is pending.
     ``FEEDBACK`` is not written while scoring runs, so its row numbers hold for the pass.
     """
