@@ -79,6 +79,13 @@ def run(target: Path, processes: int, batch_size: int | None) -> dict[str, objec
         wall = time.perf_counter()
         report = score_pending(con, **kwargs)
         wall = time.perf_counter() - wall
+        # What DuckDB holds in memory at the end (table blocks, primary-key indexes, ...).
+        duckdb_mb = {
+            tag.lower(): round(size / 2**20, 1)
+            for tag, size in con.execute(
+                "select tag, memory_usage_bytes from duckdb_memory() where memory_usage_bytes > 0"
+            ).fetchall()
+        }
     cpu_self = time.process_time() - cpu_self
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_workers = children.ru_utime + children.ru_stime
@@ -92,6 +99,7 @@ def run(target: Path, processes: int, batch_size: int | None) -> dict[str, objec
         "cpu_seconds_workers": round(cpu_workers, 2),
         "rss_before_mb": round(before_rss / 2**20, 1),
         **sampler.figures(),
+        "duckdb_memory_mb": duckdb_mb,
         "load_average": os.getloadavg(),
     }
 
