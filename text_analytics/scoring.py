@@ -347,7 +347,12 @@ def _write_batch(
     model_version: str,
     scored_at: datetime,
 ) -> None:
-    """Replace the batch's items' rows in one transaction: a failure leaves none of them."""
+    """Replace the batch's items' rows in one transaction: a failure leaves none of them.
+
+    Rows go in sorted by key: the primary-key indexes take a batch of sorted keys at about a
+    fifth less CPU time than keys in random order (feedback ids are hashes; measured with
+    1M rows in batches of 50,000).
+    """
     con.begin()
     try:
         con.register("_new_scores", scores)
@@ -360,12 +365,13 @@ def _write_batch(
         )
         con.execute(
             f"insert into {SCORES} by name select *, ? as model_version, "
-            "cast(? as timestamp) as scored_at from _new_scores",
+            "cast(? as timestamp) as scored_at from _new_scores order by feedback_id",
             [model_version, scored_at],
         )
         if topics.num_rows:
             con.execute(
-                f"insert into {TOPIC_SCORES} by name select *, ? as model_version from _new_topics",
+                f"insert into {TOPIC_SCORES} by name select *, ? as model_version from _new_topics "
+                "order by feedback_id, topic",
                 [model_version],
             )
         con.commit()
