@@ -178,6 +178,7 @@ def _read_batch(con: duckdb.DuckDBPyConnection, batch: tuple[int, int, int]) -> 
                 select feedback_row from _pending_feedback
                 where batch = ? and feedback_row between ? and ?
             )
+        order by f.feedback_id
         """,
         [first, last, number, first, last],
     ).to_arrow_table()

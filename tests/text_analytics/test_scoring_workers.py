@@ -26,9 +26,9 @@ from text_analytics.scoring import (
 POISON = "zzpoison"
 
 
-def _feedback_in_row_order(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
+def _feedback_in_id_order(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
     return con.execute(
-        f"select feedback_id, feedback_text from {FEEDBACK} order by rowid"
+        f"select feedback_id, feedback_text from {FEEDBACK} order by feedback_id"
     ).fetchall()
 
 
@@ -37,7 +37,7 @@ def test_workers_store_what_the_library_gives(warehouse_copy: Path) -> None:
     ``analyse_batch`` gives for the item's text in this process."""
     with duckdb.connect(str(warehouse_copy)) as con:
         report = score_pending(con, processes=2, batch_size=5, chunk_size=3, parallel_from=0)
-        feedback = dict(_feedback_in_row_order(con))
+        feedback = dict(_feedback_in_id_order(con))
         stored = con.execute(
             f"select feedback_id, script, text_clean, sentiment_label, sentiment_score, "
             f"primary_topic, keywords, pii_kinds, simhash, text_hash from {SCORES}"
@@ -73,16 +73,15 @@ def test_a_failure_names_the_items_and_leaves_no_part_of_its_batch(
     poisoned = dataclasses.replace(shipped_model(), weights={**shipped_model().weights})
     poisoned.weights[POISON] = None  # type: ignore[assignment]
     with duckdb.connect(str(warehouse_copy)) as con:
-        ids = [fid for fid, _ in _feedback_in_row_order(con)]
+        ids = [fid for fid, _ in _feedback_in_id_order(con)]
         assert not con.execute(
             f"select count(*) from {FEEDBACK} where feedback_text ilike '%{POISON}%'"
         ).fetchone()[0]
-        # the eighth item: third batch of three, second chunk of two
+        # the eighth item by id: third batch of three, second chunk of two
         con.execute(
             f"update {FEEDBACK} set feedback_text = '物流 {POISON} 很快' where feedback_id = ?",
             [ids[7]],
         )
-        assert [fid for fid, _ in _feedback_in_row_order(con)] == ids
         with pytest.raises(ScoringError) as failure:
             score_pending(
                 con,
