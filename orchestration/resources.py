@@ -76,7 +76,8 @@ class TextScoringResource(dg.ConfigurableResource):
     (``text_analytics.adapt``)."""
 
     cache_dir: str
-    processes: int = 2
+    #: Scoring workers for a large backlog; 0: one per core (``scoring.worker_count``).
+    processes: int = 0
     adapt_min_rated: int = 2000
     adapt_min_gain: float = 0.01
 
@@ -154,6 +155,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "quality_docs": QualityDocsResource(docs_dir=str(settings.quality_docs_dir)),
         "text_scoring": TextScoringResource(
             cache_dir=str(settings.cache_dir),
+            processes=settings.scoring_processes,
             adapt_min_rated=settings.adapt_min_rated,
             adapt_min_gain=settings.adapt_min_gain,
         ),

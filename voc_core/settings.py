@@ -67,6 +67,8 @@ class Settings:
     partitions_start_date: str = "2024-01-01"
     #: Where jieba keeps its dictionary cache.
     cache_dir: Path = Path(tempfile.gettempdir()) / "voc-warehouse"
+    #: Worker processes that score a large text backlog (0: one per core).
+    scoring_processes: int = 0
     #: Rated texts needed before the warehouse trains its own sentiment model.
     adapt_min_rated: int = 2000
     #: Held-back accuracy by which an adapted model must beat the one in use to replace it.
@@ -122,6 +124,7 @@ class Settings:
             partitions_start_date=env.get("VOC_PARTITIONS_START_DATE")
             or defaults.partitions_start_date,
             cache_dir=path("VOC_CACHE_DIR", defaults.cache_dir),
+            scoring_processes=_positive_int(env, "VOC_SCORING_PROCESSES", 0),
             adapt_min_rated=_positive_int(env, "VOC_ADAPT_MIN_RATED", defaults.adapt_min_rated),
             adapt_min_gain=_positive_float(env, "VOC_ADAPT_MIN_GAIN", defaults.adapt_min_gain),
             alert_webhook=_webhook_url(env, "VOC_ALERT_WEBHOOK"),
