@@ -9,6 +9,8 @@ materializations, then yields them all (test results, as asset checks, included)
 
 import json
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
@@ -88,6 +90,15 @@ def _with_table_metadata(
             yield event.with_metadata({**event.metadata, **extra})
 
 
+def _topological(
+    assets_def: dg.AssetsDefinition, keys: AbstractSet[dg.AssetKey]
+) -> list[dg.AssetKey]:
+    """``keys`` upstream first: the order in which a multi-asset must report them."""
+    deps = {spec.key: {d.asset_key for d in spec.deps} for spec in assets_def.specs}
+    order = TopologicalSorter({k: deps.get(k, set()) & set(keys) for k in keys}).static_order()
+    return list(order)
+
+
 #: The dbt step that builds staging and intermediate (its record is an input of the marts').
 TRANSFORM_STEP = "dbt_staging_and_intermediate"
 
@@ -155,7 +166,7 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
             # Nothing dbt reads changed since it last built these models: they stand as built.
             note = found.note("dbt build")
             context.log.info(note)
-            for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+            for key in _topological(context.assets_def, context.selected_asset_keys):
                 metadata: dict[str, Any] = {unchanged.SKIPPED_KEY: note}
                 if before.get(key) is not None:
                     metadata |= {ROW_COUNT_KEY: before[key], ROWS_NEW_KEY: 0}
