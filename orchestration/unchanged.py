@@ -21,10 +21,16 @@ check results of the execution whose work stands, every one with the metadata
 ``SKIPPED_KEY`` that names that run; ``voc run`` prints "nothing new: skipped ...". A step
 that runs records itself anew, which changes the inputs of the steps downstream of it.
 
-What the clock changes is not read by the steps that skip (``docs/..`` in the module of
-each): the marts measure time against the data's own last day (``int_data_horizon``), the
-freshness checks (which compare arrival times with the clock) and the alert delivery and
-follow-up export steps never skip.
+What the clock changes is not read by the steps that skip (each step's inputs say why):
+the marts measure time against the data's own last day (``int_data_horizon``); the raw
+volume suite's "never after today" is in quality_raw's inputs; the other suites read the
+clock only for rows that have not passed yet, of which there are none. The freshness checks
+(arrival times against the clock), the alert delivery and the follow-up export never skip.
+The report's "generated at" line keeps the time it was drawn.
+
+Known lag: ``mart_data_health_checks`` shows the marts and authenticity layers of the run
+before the one that built it (their suites run after the marts); a run that skips dbt does
+not pick up the last run's results of those two layers until the marts are rebuilt.
 """
 
 from __future__ import annotations
