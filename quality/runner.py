@@ -52,7 +52,22 @@ def _import_gx() -> Any:
     return gx
 
 
+#: The file context of each docs folder, built once per process (seconds each: reading its
+#: stores and site config); ``_context`` checks the folder is still there before reusing it.
+_CONTEXTS: dict[Path, Any] = {}
+
+
 def _context(gx: Any, docs_dir: Path | None) -> Any:
+    if docs_dir is None:
+        return _new_context(gx, None)
+    key = docs_dir.resolve()
+    context = _CONTEXTS.get(key)
+    if context is None or not (docs_dir / "_gx" / "gx" / "great_expectations.yml").is_file():
+        context = _CONTEXTS[key] = _new_context(gx, docs_dir)
+    return context
+
+
+def _new_context(gx: Any, docs_dir: Path | None) -> Any:
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     if docs_dir is None:

@@ -53,9 +53,7 @@ def build_suites(
     the default business zone). ``only_new``: validate only what has not passed yet.
     ``dbt_manifest``: the parsed dbt manifest, which describes the fake-review rules."""
     if layer == "raw":
-        zones = source_timezones or {}
-        timezones = {source: zones.get(source, DEFAULT_TIMEZONE) for source in SOURCES}
-        return raw_suites(con, timezones, now_utc, only_new)
+        return raw_suites(con, raw_timezones(source_timezones), now_utc, only_new)
     if layer == "intermediate":
         return intermediate_suites(now_utc, only_new)
     if layer == "marts":
@@ -64,6 +62,12 @@ def build_suites(
         # Default: the manifest of the last `dbt parse`, until every caller passes one.
         return authenticity_suites(dbt_manifest if dbt_manifest is not None else load_manifest())
     raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+
+
+def raw_timezones(source_timezones: Mapping[str, str] | None) -> dict[str, str]:
+    """The zone each source writes naive timestamps in (missing: the default business zone)."""
+    zones = source_timezones or {}
+    return {source: zones.get(source, DEFAULT_TIMEZONE) for source in SOURCES}
 
 
 def suite_tables(layer: str) -> list[tuple[str, str]]:

@@ -26,5 +26,21 @@ def dbt_command(dbt_args: list[str], settings: Settings) -> list[str]:
 
 
 def run_dbt(dbt_args: list[str], settings: Settings) -> int:
-    """Run dbt in the foreground; its exit code."""
+    """Run dbt in the foreground; its exit code.
+
+    dbt by hand may change what the pipeline built, so the next ``voc run`` redoes every
+    step's work instead of skipping what it finds unchanged (``orchestration.unchanged``)."""
+    forget_skips(settings.duckdb_path)
     return subprocess.run(dbt_command(dbt_args, settings), cwd=Path.cwd(), check=False).returncode
+
+
+def forget_skips(warehouse: Path) -> None:
+    """Clear every step's record of its last inputs in ``warehouse`` (if it exists)."""
+    if not Path(warehouse).exists():
+        return
+    import duckdb
+
+    from orchestration.unchanged import forget
+
+    with duckdb.connect(str(warehouse)) as con:
+        forget(con)

@@ -31,6 +31,8 @@ from typing import Any, TextIO
 
 import dagster as dg
 
+from orchestration.unchanged import SKIPPED_KEY
+
 #: Key of the logger in the run config.
 LOGGER_KEY = "voc_progress"
 #: Lines of the log file: the layout of Dagster's console logger.
@@ -51,6 +53,8 @@ class _Step:
     checks_failed: int = 0
     #: Failed with severity WARN: reported, blocking nothing (a late source, flagged reviews).
     checks_warned: int = 0
+    #: Why the step did not redo its work (``orchestration.unchanged``), when it did not.
+    skipped_work: str | None = None
 
 
 def _count(n: int, noun: str) -> str:
@@ -83,6 +87,11 @@ def _int(metadata: Mapping[str, Any], key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _skipped_work(metadata: Mapping[str, Any] | None) -> str | None:
+    value = getattr((metadata or {}).get(SKIPPED_KEY), "value", None)
+    return value if isinstance(value, str) else None
+
+
 def _rows_text(materialized: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     """Rows of a step's assets: ``raw/survey 31,589 rows, +120 new`` or, for several assets,
     ``14 assets 190,000 rows, +3,000 new``; rows scored where the step reports them."""
@@ -112,6 +121,8 @@ class RunProgress:
         self.succeeded: list[str] = []
         self.failed: list[str] = []
         self.skipped: list[str] = []
+        #: Steps that found nothing new and left their work as it was.
+        self.skipped_work: list[str] = []
         #: (asset key, check name) of each failed check (severity ERROR), in order.
         self.failed_checks: list[tuple[str, str]] = []
         #: The same for checks that failed with severity WARN.
@@ -147,9 +158,11 @@ class RunProgress:
             step.materialized.append(
                 (materialization.asset_key.to_user_string(), materialization.metadata)
             )
+            step.skipped_work = _skipped_work(materialization.metadata) or step.skipped_work
         elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             check = (evaluation.asset_key.to_user_string(), evaluation.check_name)
+            step.skipped_work = _skipped_work(evaluation.metadata) or step.skipped_work
             if evaluation.passed:
                 step.checks_passed += 1
             elif evaluation.severity == dg.AssetCheckSeverity.WARN:
@@ -161,7 +174,11 @@ class RunProgress:
         elif kind == dg.DagsterEventType.STEP_SUCCESS:
             self.succeeded.append(step_key)
             seconds = event.step_success_data.duration_ms / 1000
-            detail = "; ".join(filter(None, [_rows_text(step.materialized), _checks_text(step)]))
+            detail = "; ".join(
+                filter(None, [_rows_text(step.materialized), _checks_text(step), step.skipped_work])
+            )
+            if step.skipped_work:
+                self.skipped_work.append(step_key)
             self._step_line("ok", step_key, seconds, detail)
         elif kind == dg.DagsterEventType.STEP_FAILURE:
             self.failed.append(step_key)
@@ -189,6 +206,10 @@ class RunProgress:
             parts.append(f"{len(self.failed)} failed ({', '.join(self.failed)})")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.skipped_work:
+            n = len(self.skipped_work)
+            whose = "its" if n == 1 else "their"
+            parts.append(f"nothing new: {_count(n, 'step')} skipped {whose} work")
         if self.failed_checks:
             named = _failed_checks_text(self.failed_checks)
             parts.append(f"{_count(len(self.failed_checks), 'check')} failed ({named})")

@@ -9,22 +9,32 @@ materializations, then yields them all (test results, as asset checks, included)
 
 import json
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration import unchanged
 from orchestration.dbt.project import (
     PARTIAL_PARSE_FILE,
     dbt_project,
     dbt_vars,
     ensure_manifest,
+    parse_fingerprint,
     remember_partial_parse,
     seed_partial_parse,
     step_target_path,
 )
 from orchestration.dbt.translator import VocDbtTranslator
-from orchestration.metadata import count_rows_if_exists, quote_relation, table_metadata
+from orchestration.metadata import (
+    ROW_COUNT_KEY,
+    ROWS_NEW_KEY,
+    count_rows_if_exists,
+    quote_relation,
+    table_metadata,
+)
 from orchestration.resources import LandingZoneResource, RunOptions, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure
 
@@ -80,6 +90,42 @@ def _with_table_metadata(
             yield event.with_metadata({**event.metadata, **extra})
 
 
+def _topological(
+    assets_def: dg.AssetsDefinition, keys: AbstractSet[dg.AssetKey]
+) -> list[dg.AssetKey]:
+    """``keys`` upstream first: the order in which a multi-asset must report them."""
+    deps = {spec.key: {d.asset_key for d in spec.deps} for spec in assets_def.specs}
+    order = TopologicalSorter({k: deps.get(k, set()) & set(keys) for k in keys}).static_order()
+    return list(order)
+
+
+#: The dbt step that builds staging and intermediate (its record is an input of the marts').
+TRANSFORM_STEP = "dbt_staging_and_intermediate"
+
+
+def _dbt_inputs(
+    con: Any, step: str, vars_json: str, context: dg.AssetExecutionContext
+) -> dict[str, Any]:
+    """What a dbt step reads (``orchestration.unchanged``): the project's files, vars and
+    ``DBT_*`` environment, the selection, and the tables its models read. Staging reads only
+    ``raw``. The marts read the intermediate models (the record of the step that builds
+    them), text analytics, the loader's files and quarantine and the quality results of the
+    layers checked before them (``mart_data_health_*``). No model reads the clock: they
+    measure time against the data's last day (``int_data_horizon``)."""
+    parts: dict[str, Any] = {
+        "project": parse_fingerprint(vars_json),
+        "selection": unchanged.selection(context),
+        "raw": unchanged.raw_state(con),
+    }
+    if step != TRANSFORM_STEP:
+        parts |= {
+            "upstream": unchanged.step_record(con, TRANSFORM_STEP),
+            "text_analytics": unchanged.text_state(con),
+            "quality": unchanged.quality_state(con, ("raw", "intermediate")),
+        }
+    return parts
+
+
 def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.AssetsDefinition:
     """The dbt nodes matched by ``select`` but not ``exclude``, built with one ``dbt build``
     per run."""
@@ -110,9 +156,23 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
         relations = {
             k: relations_by_key[k] for k in context.selected_asset_keys if k in relations_by_key
         }
+        step = context.op_execution_context.op.name
         # Waits (with backoff) while another process holds the file; closed before dbt opens it.
         with retry_step_on_transient_failure(context), warehouse.connect() as con:
             before = {k: count_rows_if_exists(con, *rel) for k, rel in relations.items()}
+            inputs = unchanged.inputs_token(_dbt_inputs(con, step, vars_json, context))
+            found = unchanged.standing(context, con, step, inputs, redo=run_options.full_refresh)
+        if found is not None:
+            # Nothing dbt reads changed since it last built these models: they stand as built.
+            note = found.note("dbt build")
+            context.log.info(note)
+            for key in _topological(context.assets_def, context.selected_asset_keys):
+                metadata: dict[str, Any] = {unchanged.SKIPPED_KEY: note}
+                if before.get(key) is not None:
+                    metadata |= {ROW_COUNT_KEY: before[key], ROWS_NEW_KEY: 0}
+                yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+            yield from unchanged.replay(found, context.selected_asset_check_keys, "dbt build")
+            return
 
         events: list[Any] = []
         failure: Exception | None = None
@@ -136,6 +196,10 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
                 invocation.process.terminate()
                 invocation.process.wait()
         yield from _with_table_metadata(context, warehouse, events, relations, before)
+        if failure is None:
+            checks = [e for e in events if isinstance(e, dg.AssetCheckResult)]
+            with retry_step_on_transient_failure(context), warehouse.connect() as con:
+                unchanged.remember(con, step, inputs, context.run_id, checks)
         if failure is not None:
             # A lock taken by another process between our check and dbt's start is transient.
             with retry_step_on_transient_failure(context):
@@ -151,7 +215,7 @@ def _build_dbt_assets(name: str, select: str, exclude: str | None = None) -> dg.
 # (models/intermediate/insights), which read the marts fct_feedback and fct_feedback_topic.
 AFTER_TEXT_ANALYTICS = "path:models/intermediate/authenticity path:models/intermediate/insights"
 dbt_transform_assets = _build_dbt_assets(
-    "dbt_staging_and_intermediate",
+    TRANSFORM_STEP,
     "path:models/staging path:models/intermediate",
     exclude=AFTER_TEXT_ANALYTICS,
 )

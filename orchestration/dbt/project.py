@@ -52,8 +52,9 @@ def dbt_cli() -> DbtCliResource:
     )
 
 
-#: Folders of the dbt project that hold no input of ``dbt parse``.
-_NOT_PARSED = frozenset({"target", "logs", "dbt_packages"})
+#: Files and folders of the dbt project that hold no input of ``dbt parse`` (``.user.yml``:
+#: the anonymous id dbt writes on its first call).
+_NOT_PARSED = frozenset({"target", "logs", "dbt_packages", ".user.yml"})
 
 
 def dbt_vars(duckdb_path: str, business_timezone: str, source_timezones: Mapping[str, str]) -> str:

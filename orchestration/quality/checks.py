@@ -10,11 +10,16 @@ Every outcome is also kept in ``quality.validation_results`` and the GX Data Doc
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
+import quality
+import voc_core
+from orchestration import unchanged
 from orchestration.dbt.project import dbt_project
 from orchestration.resources import (
     LandingZoneResource,
@@ -95,6 +100,50 @@ def check_results(
     return results
 
 
+#: The step whose record stands for the tables each layer checks (``orchestration.unchanged``).
+_GUARDED_STEP = {
+    "intermediate": "dbt_staging_and_intermediate",
+    "marts": "dbt_marts",
+    "authenticity": "dbt_marts",
+}
+
+
+def layer_inputs(
+    con: Any,
+    layer: str,
+    source_timezones: Mapping[str, str],
+    docs_dir: str,
+    selected: list[str],
+) -> dict[str, Any]:
+    """What a layer's suites read (``orchestration.unchanged``): the suites' code, the
+    selection, the time zones and docs folder, and the tables they check. Raw: the loader's
+    files and the daily-volume suite as it would run now (its counts and bounds: the only
+    raw suite that reads the clock for rows that already passed, through "never after
+    today"). Other layers: the record of the dbt step that builds their tables. The suites
+    validate only rows that have not passed yet, so the clock's other uses (timestamps not
+    in the future) concern no row when nothing arrived and the last execution passed."""
+    parts: dict[str, Any] = {
+        "code": unchanged.source_state(
+            Path(quality.__file__).parent, Path(voc_core.__file__).parent
+        ),
+        "selection": selected,
+        "timezones": dict(sorted(source_timezones.items())),
+        "docs_dir": docs_dir,
+    }
+    if layer == "raw":
+        from quality.expectations.raw import volume_suite
+        from quality.suites import raw_timezones
+
+        volume = volume_suite(con, raw_timezones(source_timezones), datetime.now(timezone.utc))
+        parts["raw"] = unchanged.raw_state(con)
+        parts["volume"] = (
+            None if volume is None else [volume.query, [repr(c) for c in volume.checks]]
+        )
+    else:
+        parts["tables"] = unchanged.step_record(con, _GUARDED_STEP[layer])
+    return parts
+
+
 def build_layer_check(layer: str) -> dg.AssetChecksDefinition:
     """The blocking asset checks of one quality layer."""
     specs = check_specs(layer)
@@ -111,6 +160,26 @@ def build_layer_check(layer: str) -> dg.AssetChecksDefinition:
     ):
         from quality.suites import run_layer_checks
 
+        step = f"quality_{layer}"
+        selected = context.selected_asset_check_keys
+        with warehouse.connect() as con:
+            parts = layer_inputs(
+                con,
+                layer,
+                landing.source_timezones,
+                quality_docs.docs_dir,
+                unchanged.selection(context),
+            )
+            inputs = unchanged.inputs_token(parts)
+            found = unchanged.standing(
+                context, con, step, inputs, redo=run_options.validate_everything
+            )
+        if found is not None:
+            # Nothing the suites read changed since they last passed: their results stand.
+            context.log.info(found.note(f"the {layer} suites"))
+            yield from unchanged.replay(found, selected, f"the {layer} suites")
+            return
+
         # Only the fake-review rules are described by the dbt manifest (a few MB to parse).
         manifest = (
             json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
@@ -126,11 +195,14 @@ def build_layer_check(layer: str) -> dg.AssetChecksDefinition:
                 revalidate=run_options.validate_everything,
                 dbt_manifest=manifest,
             )
+            results = [
+                result
+                for result in check_results(layer, specs, outcomes)
+                if dg.AssetCheckKey(result.asset_key, result.check_name) in selected
+            ]
+            unchanged.remember(con, step, inputs, context.op_execution_context.run_id, results)
         context.log.info(f"{layer}: {len(outcomes)} expectations evaluated")
-        selected = context.selected_asset_check_keys
-        for result in check_results(layer, specs, outcomes):
-            if dg.AssetCheckKey(result.asset_key, result.check_name) in selected:
-                yield result
+        yield from results
 
     return _layer_check
 

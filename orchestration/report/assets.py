@@ -8,12 +8,35 @@ blocked run leaves yesterday's report in place). The work is ``report.build.buil
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from orchestration.resources import ReportResource, ServingResource
-from orchestration.serving.assets import SERVING_KEY
+import report as report_package
+from orchestration import unchanged
+from orchestration.resources import ReportResource, RunOptions, ServingResource, WarehouseResource
+from orchestration.retries import retry_step_on_transient_failure
+from orchestration.serving.assets import PUBLISH_STEP, SERVING_KEY
 from report.build import build_report
 
 REPORT_KEY = dg.AssetKey(["report", "voc_report"])
+
+
+REPORT_STEP = "report__voc_report"
+
+
+def report_inputs(con: duckdb.DuckDBPyConnection, report: ReportResource) -> str:
+    """What the report is drawn from (``orchestration.unchanged``): the serving copy as it
+    was last published, the report's code, language and time zone, and the files it wrote.
+    The page reads no clock but for its "generated at" line, which stays the time it was
+    drawn."""
+    out = Path(report.report_dir)
+    return unchanged.inputs_token(
+        {
+            "copy": unchanged.step_record(con, PUBLISH_STEP),
+            "code": unchanged.source_state(Path(report_package.__file__).parent),
+            "settings": [report.lang, report.business_timezone],
+            "files": unchanged.files_state([out / "index.html", out / "plotly.min.js"]),
+        }
+    )
 
 
 @dg.asset(
@@ -30,8 +53,24 @@ REPORT_KEY = dg.AssetKey(["report", "voc_report"])
     ),
 )
 def voc_report(
-    context: dg.AssetExecutionContext, serving: ServingResource, report: ReportResource
+    context: dg.AssetExecutionContext,
+    serving: ServingResource,
+    report: ReportResource,
+    warehouse: WarehouseResource,
+    run_options: RunOptions,
 ) -> dg.MaterializeResult:
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
+        found = unchanged.standing(
+            context, con, REPORT_STEP, report_inputs(con, report), redo=run_options.full_refresh
+        )
+    if found is not None:
+        context.log.info(found.note("the report"))
+        return dg.MaterializeResult(
+            metadata={
+                unchanged.SKIPPED_KEY: found.note("the report"),
+                "path": dg.MetadataValue.path(str(Path(report.report_dir) / "index.html")),
+            }
+        )
     result = build_report(
         Path(serving.serving_path),
         Path(report.report_dir),
@@ -44,6 +83,8 @@ def voc_report(
     for section in result.sections:
         if section.error is not None:
             context.log.warning(f"report section {section.id} failed: {section.error}")
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
+        unchanged.remember(con, REPORT_STEP, report_inputs(con, report), context.run_id)
     headline = next((s.summary for s in result.sections if s.id == "headline"), {})
     figures = {k: headline.get(k) for k in ("nps", "csat", "ces") if headline.get(k) is not None}
     return dg.MaterializeResult(

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
+import serving as serving_package
+from orchestration import unchanged
 from orchestration.dbt.assets import dbt_mart_assets
 from orchestration.resources import RunOptions, ServingResource, WarehouseResource
 from orchestration.retries import retry_step_on_transient_failure, with_backoff
@@ -17,6 +20,25 @@ MART_KEYS = sorted(
     (key for key in dbt_mart_assets.keys if key.path[0] == "marts"),
     key=lambda key: key.to_user_string(),
 )
+
+
+#: The step that publishes the copy (its record is an input of the report's).
+PUBLISH_STEP = "serving__marts"
+
+
+def publish_inputs(con: duckdb.DuckDBPyConnection, serving: ServingResource) -> str:
+    """What the copy is made of (``orchestration.unchanged``): the marts as the dbt step
+    last built them, the publishing code, and the files it wrote (someone may have removed
+    them)."""
+    parquet_dir = Path(serving.parquet_dir)
+    files = sorted(parquet_dir.rglob("*")) if parquet_dir.is_dir() else []
+    return unchanged.inputs_token(
+        {
+            "marts": unchanged.step_record(con, "dbt_marts"),
+            "code": unchanged.source_state(Path(serving_package.__file__).parent),
+            "copy": unchanged.files_state([Path(serving.serving_path), parquet_dir, *files]),
+        }
+    )
 
 
 @dg.asset(
@@ -36,6 +58,19 @@ def serving_marts(
     serving: ServingResource,
     run_options: RunOptions,
 ) -> dg.MaterializeResult:
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
+        found = unchanged.standing(
+            context, con, PUBLISH_STEP, publish_inputs(con, serving), redo=run_options.full_refresh
+        )
+    if found is not None:
+        context.log.info(found.note("publishing"))
+        return dg.MaterializeResult(
+            metadata={
+                unchanged.SKIPPED_KEY: found.note("publishing"),
+                "serving_path": dg.MetadataValue.path(str(serving.serving_path)),
+                "parquet_dir": dg.MetadataValue.path(str(serving.parquet_dir)),
+            }
+        )
     with retry_step_on_transient_failure(context):
         report = with_backoff(
             lambda: publish_marts(
@@ -51,6 +86,8 @@ def serving_marts(
         f"published {len(report.row_counts)} tables ({report.total_rows:,} rows) "
         f"to {report.serving_path} and {report.parquet_dir}"
     )
+    with retry_step_on_transient_failure(context), warehouse.connect() as con:
+        unchanged.remember(con, PUBLISH_STEP, publish_inputs(con, serving), context.run_id)
     rows = "\n".join(f"| `{t}` | {n:,} |" for t, n in report.row_counts.items())
     return dg.MaterializeResult(
         metadata={
