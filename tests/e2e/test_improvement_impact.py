@@ -32,11 +32,14 @@ def test_planted_effects_are_found_and_ineffective_actions_are_not(
     ineffective = merged[~merged.effective]
     assert not ineffective.is_significant.any(), ineffective
     assert not ineffective.verdict.isin(["worked", "worse"]).any(), ineffective
-    # Every effective action's own effect on its primary metric points the planted way...
+    # No effective action's own effect on its primary metric comes out significantly the
+    # wrong way (the sign of an unpowered estimate is noise: with a standard error of 0.09
+    # an effect of -0.1 reads positive about one time in eight)...
     primary = merged[merged.effective & merged.is_primary]
     tested = primary[primary.verdict != "insufficient_data"]
     assert len(tested) >= 3 and tested.has_control.all(), primary
-    assert (tested.did_estimate < 0).all(), tested
+    assert (tested.did_ci_low < 0).all(), tested
+    assert (tested.did_estimate < 0).sum() >= len(tested) - 1, tested
     # ... and is significant wherever the difference in differences has the power to see it:
     # 80 % power (at 5 %, two-sided) against an effect as large as the raw change in scope,
     # i.e. did_se <= |delta| / 2.8. The small e2e sample gives the DiD (four cells of ~100-300
