@@ -3,17 +3,25 @@
 A plugin of the root ``tests/conftest.py`` (``pytest_plugins``), not a conftest: its session
 fixtures are then defined once for the whole suite, so ``tests/e2e`` and ``tests/report``
 share one pipeline run (a fixture defined in two conftests would run twice).
+
+The session's whole runs (``pipeline_run``, ``demo_run``, the source subsets) start in
+background worker processes as soon as the tests that need them are collected
+(``tests.e2e.background``); each fixture waits for its own, and fails with the run's log when
+the run failed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
 
 from sample_data import generate
+from tests.e2e import background
 from tests.pipeline import pipeline_resources
 
 SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
@@ -26,7 +34,11 @@ class PipelineRun:
     landing: Path
     truth: Path
     warehouse: Path
-    result: dg.ExecuteInProcessResult
+    #: The run succeeded (the fixtures assert it: a test never sees a failed run).
+    success: bool
+    #: Asset (``a/b``) -> the metadata of each of its materialisations in the run, as plain
+    #: values (the in-process result stays in the process that ran it).
+    materializations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def run_all(
@@ -42,23 +54,61 @@ def run_all(
     )
 
 
-@pytest.fixture(scope="session")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("e2e")
-    generate(out_dir=root / "landing", **SAMPLE)
+def sample_run(root: Path, sample: Mapping[str, Any]) -> PipelineRun:
+    """``sample`` generated into ``root/landing`` and the whole pipeline run on it."""
+    generate(out_dir=root / "landing", **sample)
     warehouse = root / "warehouse.duckdb"
     result = run_all(root / "landing", warehouse)
-    assert result.success
-    return PipelineRun(root / "landing", root / "ground_truth", warehouse, result)
+    materializations: dict[str, list[dict[str, Any]]] = {}
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        materializations.setdefault(event.asset_key.to_user_string(), []).append(
+            {key: value.value for key, value in metadata.items()}
+        )
+    return PipelineRun(
+        root / "landing", root / "ground_truth", warehouse, result.success, materializations
+    )
+
+
+#: Session fixture -> (folder name under the session's temporary folder, sample).
+SAMPLE_RUNS = {"pipeline_run": ("e2e", SAMPLE), "demo_run": ("e2e_demo", DEMO_SAMPLE)}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the whole runs the collected (and not deselected) tests need, in the background,
+    needed first started first: the sample runs, then the source subsets."""
+    if session.config.option.collectonly:
+        return
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
+    for fixture, (folder, sample) in SAMPLE_RUNS.items():
+        if fixture in needed:
+            root = factory.mktemp(folder)
+            background.start(fixture, root / "run.log", sample_run, root, sample)
+    if "subset_outcomes" in needed:
+        from tests.e2e.test_source_subsets import start_subset_runs
+
+        start_subset_runs(factory.mktemp("subsets"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    background.stop()
+
+
+def _sample_run_fixture(fixture: str, factory: pytest.TempPathFactory) -> PipelineRun:
+    folder, sample = SAMPLE_RUNS[fixture]
+    run = background.result(fixture, lambda: sample_run(factory.mktemp(folder), sample))
+    assert run.success, background.log_tail(fixture)
+    return run
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    return _sample_run_fixture("pipeline_run", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """The demo's sample (seed 42, 20,000 customers, 180 days) through the whole pipeline:
     a second seed, at the size where small effects are measurable (about two minutes)."""
-    root = tmp_path_factory.mktemp("e2e_demo")
-    generate(out_dir=root / "landing", **DEMO_SAMPLE)
-    warehouse = root / "warehouse.duckdb"
-    result = run_all(root / "landing", warehouse)
-    assert result.success
-    return PipelineRun(root / "landing", root / "ground_truth", warehouse, result)
+    return _sample_run_fixture("demo_run", tmp_path_factory)
