@@ -12,7 +12,8 @@ the run failed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pytest
 
 from sample_data import generate
 from tests.e2e import background
+from tests.e2e.subset_runs import plain_materializations
 from tests.pipeline import pipeline_resources
 
 SAMPLE = {"days": 120, "customers": 2500, "seed": 11}
@@ -59,14 +61,12 @@ def sample_run(root: Path, sample: Mapping[str, Any]) -> PipelineRun:
     generate(out_dir=root / "landing", **sample)
     warehouse = root / "warehouse.duckdb"
     result = run_all(root / "landing", warehouse)
-    materializations: dict[str, list[dict[str, Any]]] = {}
-    for event in result.get_asset_materialization_events():
-        metadata = event.materialization.metadata
-        materializations.setdefault(event.asset_key.to_user_string(), []).append(
-            {key: value.value for key, value in metadata.items()}
-        )
     return PipelineRun(
-        root / "landing", root / "ground_truth", warehouse, result.success, materializations
+        root / "landing",
+        root / "ground_truth",
+        warehouse,
+        result.success,
+        plain_materializations(result),
     )
 
 
@@ -74,21 +74,68 @@ def sample_run(root: Path, sample: Mapping[str, Any]) -> PipelineRun:
 SAMPLE_RUNS = {"pipeline_run": ("e2e", SAMPLE), "demo_run": ("e2e_demo", DEMO_SAMPLE)}
 
 
+#: Fixtures of single test modules built in the background as well: fixture -> (folder name
+#: under the session's temporary folder, ``module:function``). The function takes that
+#: (fresh) folder, runs there and returns what the fixture returns (``background_build``).
+BACKGROUND_BUILDS = {
+    "adaptation_run": ("adaptation", "tests.e2e.test_domain_adaptation:adaptation_run_in"),
+    "incremental_runs": ("incremental", "tests.e2e.test_incremental:incremental_runs_in"),
+    "marketplace_run": ("marketplace", "tests.e2e.test_real_marketplace:marketplace_run_in"),
+}
+
+
+def _build_function(fixture: str) -> Callable[[Path], Any]:
+    module, name = BACKGROUND_BUILDS[fixture][1].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _skipped(item: pytest.Item) -> bool:
+    """The item is marked skip, or skipif with a condition that holds (string conditions are
+    left to pytest: the item counts as run)."""
+    if item.get_closest_marker("skip") is not None:
+        return True
+    return any(
+        any(condition is True for condition in marker.args)
+        or marker.kwargs.get("condition") is True
+        for marker in item.iter_markers("skipif")
+    )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the whole runs the collected (and not deselected) tests need, in the background,
-    needed first started first: the sample runs, then the source subsets."""
+    in the order the tests need them: the sample runs, the module builds, the source
+    subsets."""
     if session.config.option.collectonly:
         return
-    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    first_use: dict[str, int] = {}
+    for index, item in enumerate(session.items):
+        if _skipped(item):
+            continue  # e.g. the corpus tests where ../shared is absent
+        for name in getattr(item, "fixturenames", ()):
+            first_use.setdefault(name, index)
     factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
-    for fixture, (folder, sample) in SAMPLE_RUNS.items():
-        if fixture in needed:
+    for fixture in sorted(
+        (f for f in [*SAMPLE_RUNS, *BACKGROUND_BUILDS, "subset_outcomes"] if f in first_use),
+        key=first_use.__getitem__,
+    ):
+        if fixture in SAMPLE_RUNS:
+            folder, sample = SAMPLE_RUNS[fixture]
             root = factory.mktemp(folder)
             background.start(fixture, root / "run.log", sample_run, root, sample)
-    if "subset_outcomes" in needed:
-        from tests.e2e.test_source_subsets import start_subset_runs
+        elif fixture in BACKGROUND_BUILDS:
+            root = factory.mktemp(BACKGROUND_BUILDS[fixture][0])
+            background.start(fixture, root / "run.log", _build_function(fixture), root)
+        else:
+            from tests.e2e.test_source_subsets import start_subset_runs
 
-        start_subset_runs(factory.mktemp("subsets"))
+            start_subset_runs(factory.mktemp("subsets"))
+
+
+def background_build(fixture: str, factory: pytest.TempPathFactory) -> Any:
+    """What the ``BACKGROUND_BUILDS`` function of ``fixture`` returned in the background (or
+    returns now, in a fresh folder, when the session did not start it)."""
+    folder = BACKGROUND_BUILDS[fixture][0]
+    return background.result(fixture, lambda: _build_function(fixture)(factory.mktemp(folder)))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
