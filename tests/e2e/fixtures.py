@@ -105,8 +105,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the whole runs the collected (and not deselected) tests need, in the background,
     in the order the tests need them: the sample runs, the module builds, the source
     subsets."""
-    if session.config.option.collectonly:
-        return
+    if session.config.option.collectonly or session.config.getoption("setupplan", False):
+        return  # no fixture will run
     first_use: dict[str, int] = {}
     for index, item in enumerate(session.items):
         if _skipped(item):
