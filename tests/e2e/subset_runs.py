@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 WORKERS = 2
 
@@ -93,3 +94,40 @@ def run_all(folders: Mapping[str, tuple[Path, Path]]) -> dict[str, RunOutcome]:
             for name, (landing, warehouse) in folders.items()
         }
         return {name: future.result() for name, future in futures.items()}
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a whole run left, as plain values (it crosses from a background worker)."""
+
+    success: bool
+    failures: list[str]
+    #: Asset (``a/b``) -> the metadata of each of its materialisations in the run.
+    materializations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def plain_materializations(result) -> dict[str, list[dict[str, Any]]]:
+    """Asset (``a/b``) -> the metadata values of each of its materialisations in ``result``."""
+    materializations: dict[str, list[dict[str, Any]]] = {}
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        materializations.setdefault(event.asset_key.to_user_string(), []).append(
+            {key: value.value for key, value in metadata.items()}
+        )
+    return materializations
+
+
+def job_outcome(result) -> JobOutcome:
+    failures = [str(e.message) for e in result.all_events if e.is_failure]
+    return JobOutcome(result.success, failures, plain_materializations(result))
+
+
+def refresh(landing: Path, warehouse: Path) -> JobOutcome:
+    """The refresh job on ``landing`` into ``warehouse`` (a test's Dagster instance)."""
+    import dagster as dg
+
+    from tests.pipeline import pipeline_defs
+
+    job = pipeline_defs(landing, warehouse).resolve_job_def("refresh")
+    with dg.instance_for_test() as instance:
+        return job_outcome(job.execute_in_process(instance=instance, raise_on_error=False))

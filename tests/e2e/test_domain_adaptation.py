@@ -12,16 +12,18 @@ from __future__ import annotations
 import csv
 import json
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import numpy as np
 import pytest
 
 from tests.conftest import SHARED_DIR
-from tests.pipeline import pipeline_defs, pipeline_settings
+from tests.e2e.fixtures import background_build
+from tests.e2e.subset_runs import JobOutcome, refresh
+from tests.pipeline import pipeline_settings
 from text_analytics import analyse_batch
 from text_analytics.adapt import REGISTRY, AdaptationPolicy, adapt, model_in_use
 from text_analytics.model import shipped_version
@@ -73,21 +75,9 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _refresh(landing: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    job = pipeline_defs(landing, warehouse).resolve_job_def("refresh")
-    with dg.instance_for_test() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
-
-
-def _model_metadata(result: dg.ExecuteInProcessResult) -> dict:
-    [event] = [
-        e
-        for e in result.get_asset_materialization_events()
-        if e.asset_key == dg.AssetKey(["text_analytics", "sentiment_model"])
-    ]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
+def _model_metadata(result: JobOutcome) -> dict:
+    [metadata] = result.materializations.get("text_analytics/sentiment_model", [])
+    return metadata
 
 
 def _accuracy(labels: list[str], truth: list[int]) -> float:
@@ -99,15 +89,27 @@ def _accuracy(labels: list[str], truth: list[int]) -> float:
     return float(np.mean(right))
 
 
-def test_rated_reviews_teach_the_domain_and_unrated_posts_gain(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _rated_and_unrated() -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The corpus's (text, label) rows, shuffled: the rated reviews and the unrated posts."""
     with DOUBAN.open(encoding="utf-8", newline="") as f:
         rows = [(r["text"], int(r["label"])) for r in csv.DictReader(f)]
     random.Random(5).shuffle(rows)
-    rated, unrated = rows[:RATED], rows[RATED : RATED + UNRATED]
+    return rows[:RATED], rows[RATED : RATED + UNRATED]
+
+
+@dataclass(frozen=True)
+class AdaptationRun:
+    landing: Path
+    warehouse: Path
+    result: JobOutcome
+
+
+def adaptation_run_in(root: Path) -> AdaptationRun:
+    """The rated reviews and unrated posts landed in ``root`` and refreshed once: built in the
+    background from the start of the session (``tests.e2e.fixtures.BACKGROUND_BUILDS``)."""
+    rated, unrated = _rated_and_unrated()
     stars = random.Random(6)
-    landing = tmp_path / "landing"
+    landing = root / "landing"
     _write_jsonl(
         landing / "ecommerce_review" / "book_reviews.jsonl",
         [
@@ -119,9 +121,25 @@ def test_rated_reviews_teach_the_domain_and_unrated_posts_gain(
         landing / "social" / "book_posts.jsonl",
         [_post(i, text) for i, (text, _) in enumerate(unrated)],
     )
-    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse = root / "warehouse.duckdb"
+    return AdaptationRun(landing, warehouse, refresh(landing, warehouse))
 
-    result = _refresh(landing, warehouse)
+
+@pytest.fixture(scope="module")
+def adaptation_run(tmp_path_factory: pytest.TempPathFactory) -> AdaptationRun:
+    return background_build("adaptation_run", tmp_path_factory)
+
+
+def test_rated_reviews_teach_the_domain_and_unrated_posts_gain(
+    adaptation_run: AdaptationRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, unrated = _rated_and_unrated()
+    landing, warehouse, result = (
+        adaptation_run.landing,
+        adaptation_run.warehouse,
+        adaptation_run.result,
+    )
+    assert result.success, result.failures
 
     meta = _model_metadata(result)
     assert meta["decision"] == "promoted", meta["reason"]

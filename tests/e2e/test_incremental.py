@@ -4,6 +4,7 @@ refresh of everything, staging through marts."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -12,7 +13,8 @@ import pytest
 
 from sample_data import generate
 from tests.conftest import run_dbt
-from tests.e2e.conftest import run_all
+from tests.e2e.fixtures import background_build, run_all
+from tests.e2e.subset_runs import JobOutcome, job_outcome
 
 #: Every incremental model, and the marts built from them.
 TABLES = [
@@ -58,11 +60,21 @@ def snapshot(path: Path, table: str) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
-@pytest.mark.slow
-def test_late_files_then_incremental_run_equals_full_refresh(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
+@dataclass(frozen=True)
+class IncrementalRuns:
+    warehouse: Path
+    #: Files held back from the first run and landed before the second.
+    held_count: int
+    first_success: bool
+    nightly: JobOutcome
+
+
+def incremental_runs_in(root: Path) -> IncrementalRuns:
+    """A first run without the newest files, then a nightly run with them, in ``root``: built
+    in the background from the start of the session (``tests.e2e.fixtures.BACKGROUND_BUILDS``)."""
+    landing = root / "landing"
     generate(out_dir=landing, days=60, customers=800, seed=5)
-    held_back = tmp_path / "held_back"
+    held_back = root / "held_back"
     # Hold back the newest file of every source, as if it arrived the next night, and the
     # support tickets' correction file (it re-delivers tickets of an earlier file).
     corrections = sorted(landing.glob("support_ticket/*_corrections.csv"))
@@ -75,19 +87,35 @@ def test_late_files_then_incremental_run_equals_full_refresh(tmp_path: Path) -> 
             shutil.move(str(path), target / path.name)
 
     held_count = sum(1 for folder in held_back.iterdir() for _ in folder.iterdir())
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert run_all(landing, warehouse).success
+    warehouse = root / "warehouse.duckdb"
+    first_success = run_all(landing, warehouse).success
     for folder in held_back.iterdir():
         for file in folder.iterdir():
             shutil.move(str(file), landing / folder.name / file.name)
-    nightly = run_all(landing, warehouse)
+    nightly = job_outcome(run_all(landing, warehouse))
+    return IncrementalRuns(warehouse, held_count, first_success, nightly)
+
+
+@pytest.fixture(scope="module")
+def incremental_runs(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRuns:
+    return background_build("incremental_runs", tmp_path_factory)
+
+
+@pytest.mark.slow
+def test_late_files_then_incremental_run_equals_full_refresh(
+    incremental_runs: IncrementalRuns, tmp_path: Path
+) -> None:
+    warehouse = incremental_runs.warehouse
+    assert incremental_runs.first_success
+    nightly = incremental_runs.nightly
     assert nightly.success
     new_files = sum(
-        event.materialization.metadata["files_new"].value
-        for event in nightly.get_asset_materialization_events()
-        if "files_new" in event.materialization.metadata
+        metadata["files_new"]
+        for events in nightly.materializations.values()
+        for metadata in events
+        if "files_new" in metadata
     )
-    assert new_files == held_count
+    assert new_files == incremental_runs.held_count
 
     refreshed = tmp_path / "refreshed.duckdb"
     shutil.copy(warehouse, refreshed)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import numpy as np
 import pytest
@@ -23,7 +23,8 @@ from sklearn.metrics import roc_auc_score
 
 from bench.fake_review_eval import write_marketplace_export
 from tests.conftest import SHARED_DIR
-from tests.pipeline import pipeline_defs
+from tests.e2e.fixtures import background_build
+from tests.e2e.subset_runs import JobOutcome, refresh
 
 BEHAVIOUR = SHARED_DIR / "data" / "fake_reviews" / "yelp_behaviour_dev.csv"
 TEXTS = SHARED_DIR / "data" / "sentiment" / "douban_book_reviews.csv"
@@ -69,14 +70,36 @@ def write_marketplace(landing: Path) -> tuple[dict[str, int], dict[str, int]]:
     return polarity, {review_id: int(row["is_filtered"]) for review_id, row in rows.items()}
 
 
-def test_a_real_marketplace_export_alone_runs_end_to_end(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
+@dataclass(frozen=True)
+class MarketplaceRun:
+    warehouse: Path
+    polarity: dict[str, int]
+    filtered: dict[str, int]
+    outcome: JobOutcome
+
+
+def marketplace_run_in(root: Path) -> MarketplaceRun:
+    """The export landed in ``root`` and refreshed: built in the background from the start
+    of the session (``tests.e2e.fixtures.BACKGROUND_BUILDS``)."""
+    landing = root / "landing"
     polarity, filtered = write_marketplace(landing)
-    warehouse = tmp_path / "warehouse.duckdb"
-    job = pipeline_defs(landing, warehouse).resolve_job_def("refresh")
-    with dg.instance_for_test() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    warehouse = root / "warehouse.duckdb"
+    return MarketplaceRun(warehouse, polarity, filtered, refresh(landing, warehouse))
+
+
+@pytest.fixture(scope="module")
+def marketplace_run(tmp_path_factory: pytest.TempPathFactory) -> MarketplaceRun:
+    return background_build("marketplace_run", tmp_path_factory)
+
+
+def test_a_real_marketplace_export_alone_runs_end_to_end(marketplace_run: MarketplaceRun) -> None:
+    warehouse, polarity, filtered = (
+        marketplace_run.warehouse,
+        marketplace_run.polarity,
+        marketplace_run.filtered,
+    )
+    result = marketplace_run.outcome
+    assert result.success, result.failures
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         counts = con.execute(

@@ -1,17 +1,20 @@
 """Any mix of sources runs: real deployments start with one or two channels, each with its
 own gaps. Every run here is the whole refresh job (landing to the published serving copy) on a
-warehouse of its own; the runs go two at a time (``tests.e2e.subset_runs``)."""
+warehouse of its own; the runs go two at a time, in the background from the start of the
+session (``tests.e2e.background``, ``tests.e2e.subset_runs``)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.e2e.subset_runs import RunOutcome, run_all
+from tests.e2e import background
+from tests.e2e.subset_runs import RunOutcome, run_all, run_landing
 from tests.landing_fixture import EXPECTED, EXPECTED_STAGED, write_landing
 from text_analytics import MODEL_VERSION
 from voc_core.contracts import FEEDBACK_SOURCE_NAMES, SOURCES
@@ -51,10 +54,9 @@ def _late_filled_app_reviews(path: Path) -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunOutcome]:
-    """Every subset of the landing fixture, and the late-filled folder, run end to end."""
-    root = tmp_path_factory.mktemp("subsets")
+def _folders(root: Path) -> dict[str, tuple[Path, Path]]:
+    """Every subset of the landing fixture, and the late-filled folder: name -> (landing,
+    warehouse)."""
     full = write_landing(root / "fixture")
     folders = {}
     for name, sources in SUBSETS.items():
@@ -66,15 +68,41 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunOutcome]:
     late = root / LATE_FILLED / "landing"
     _late_filled_app_reviews(late / "app_review" / "reviews.jsonl")
     folders[LATE_FILLED] = (late, root / LATE_FILLED / "warehouse.duckdb")
-    return run_all(folders)
+    return folders
+
+
+def start_subset_runs(root: Path) -> None:
+    """Start every run in the background (``tests.e2e.fixtures``, when this module's tests
+    are collected); each run's output goes to ``run.log`` beside its warehouse."""
+    for name, (landing, warehouse) in _folders(root).items():
+        log = warehouse.with_name("run.log")
+        background.start(f"subset:{name}", log, run_landing, landing, warehouse)
+
+
+@pytest.fixture(scope="module")
+def subset_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunOutcome]:
+    """Every subset of the landing fixture, and the late-filled folder, run end to end."""
+    names = [*SUBSETS, LATE_FILLED]
+    if all(background.started(f"subset:{name}") for name in names):
+        outcomes = {name: background.result(f"subset:{name}", run_landing) for name in names}
+        # A failed run's assertion shows its log as well as its failure messages.
+        return {
+            name: outcome
+            if outcome.success
+            else replace(
+                outcome, failures=[*outcome.failures, background.log_tail(f"subset:{name}")]
+            )
+            for name, outcome in outcomes.items()
+        }
+    return run_all(_folders(tmp_path_factory.mktemp("subsets")))
 
 
 @pytest.mark.parametrize("subset", list(SUBSETS), ids=list(SUBSETS))
 def test_any_subset_of_sources_runs_end_to_end(
-    subset: str, outcomes: dict[str, RunOutcome]
+    subset: str, subset_outcomes: dict[str, RunOutcome]
 ) -> None:
     sources = SUBSETS[subset]
-    outcome = outcomes[subset]
+    outcome = subset_outcomes[subset]
     assert outcome.success, outcome.failures
     counts = outcome.counts
     for source in SOURCES:
@@ -93,8 +121,10 @@ def test_any_subset_of_sources_runs_end_to_end(
     assert outcome.model_versions <= {MODEL_VERSION}
 
 
-def test_optional_columns_empty_for_the_first_10000_rows(outcomes: dict[str, RunOutcome]) -> None:
-    outcome = outcomes[LATE_FILLED]
+def test_optional_columns_empty_for_the_first_10000_rows(
+    subset_outcomes: dict[str, RunOutcome],
+) -> None:
+    outcome = subset_outcomes[LATE_FILLED]
     assert outcome.success, outcome.failures
     assert outcome.counts["raw.app_review"] == LATE_FILLED_ROWS
     assert outcome.counts["staging.stg_app_review"] == LATE_FILLED_ROWS
