@@ -22,6 +22,7 @@ from report.section import ReportContext
 from report.sections import competitors, data_health, followup, improvements, voices
 from report.sections._kit import share_interval
 from tests.e2e.fixtures import PipelineRun
+from voc_core.contracts import SOURCES
 
 MODULES = (improvements, followup, voices, competitors, data_health)
 MakeContext = Callable[..., ReportContext]
@@ -253,7 +254,7 @@ def test_data_health_reconciles_with_the_warehouse_raw_tables(
             "select layer, run_at, suite, expectation, success from quality.validation_results"
         ).df()
     sources = _df(e2e_serving, "select * from marts.mart_data_health_sources").set_index("source")
-    assert set(sources.index) == set(raw_rows) and len(sources) == 9
+    assert set(sources.index) == set(raw_rows) and len(sources) == len(SOURCES)
     for source, n in raw_rows.items():
         assert sources.loc[source, "rows_loaded"] == n, source
     by_source = quarantine.groupby("source").n.sum()
