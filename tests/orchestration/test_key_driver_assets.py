@@ -28,9 +28,10 @@ def test_key_driver_models_are_built_with_the_marts_they_read() -> None:
         "intermediate/int_survey_topic_mentions",
         "intermediate/int_topic_label_audit",
     }
-    assert {"marts/fct_feedback", "marts/fct_feedback_topic", "staging/stg_topic_label"} <= (
-        parents["intermediate/int_topic_label_audit"]
-    )
+    assert parents["intermediate/int_topic_label_audit"] == {
+        "intermediate/int_survey_topic_mentions",
+        "staging/stg_topic_label",
+    }
     assert {
         "intermediate/int_survey_topic_mentions",
         "intermediate/int_key_driver_fits",
